@@ -1,0 +1,120 @@
+// The binary format's and the kernel ABI's constants, defined once.
+//
+// This file is imported by the TypeScript host (src/) and by the AssemblyScript
+// kernels (assembly/), so it must stay in the subset both languages accept:
+// `export const NAME = <integer literal>;` and comments, nothing else.
+// docs/FORMAT.md and docs/ABI.md describe what each value means.
+
+// ---- header ---------------------------------------------------------------
+/** "ADDN" read as a little-endian u32. */
+export const FORMAT_MAGIC = 0x4e444441;
+export const FORMAT_VERSION = 1;
+/** No flag bits are defined in version 1: any set bit is rejected. */
+export const FORMAT_KNOWN_FLAGS = 0;
+export const HEADER_SIZE = 48;
+/** The CRC-32 covers the file from this offset (just past the CRC field) to its end. */
+export const CRC_START = 16;
+export const TENSOR_RECORD_SIZE = 16;
+export const OP_RECORD_SIZE = 40;
+/** Every section and every parameter array starts on a multiple of this. */
+export const FORMAT_ALIGN = 16;
+/** Marks an unused tensor-index field in an op record. */
+export const NO_TENSOR = 0xffff;
+
+// header field offsets
+export const H_MAGIC = 0;
+export const H_VERSION = 4;
+export const H_FLAGS = 6;
+export const H_FILE_SIZE = 8;
+export const H_CRC32 = 12;
+export const H_TENSOR_COUNT = 16;
+export const H_OP_COUNT = 18;
+export const H_INPUT_TENSOR = 20;
+export const H_OUTPUT_TENSOR = 22;
+export const H_ACTIVATION_BYTES = 24;
+export const H_TENSORS_OFFSET = 28;
+export const H_OPS_OFFSET = 32;
+export const H_PARAMS_OFFSET = 36;
+export const H_PARAMS_SIZE = 40;
+export const H_RESERVED = 44;
+
+// tensor record field offsets
+export const T_HEIGHT = 0;
+export const T_WIDTH = 2;
+export const T_CHANNELS = 4;
+export const T_ZERO_POINT = 6;
+export const T_RESERVED = 7;
+export const T_OFFSET = 8;
+export const T_SCALE = 12;
+
+// op record field offsets
+export const O_OPCODE = 0;
+export const O_RESERVED0 = 1;
+export const O_INPUT0 = 2;
+export const O_INPUT1 = 4;
+export const O_OUTPUT = 6;
+export const O_KERNEL_H = 8;
+export const O_KERNEL_W = 9;
+export const O_STRIDE_H = 10;
+export const O_STRIDE_W = 11;
+export const O_DILATION_H = 12;
+export const O_DILATION_W = 13;
+export const O_PAD_TOP = 14;
+export const O_PAD_LEFT = 15;
+export const O_PAD_BOTTOM = 16;
+export const O_PAD_RIGHT = 17;
+export const O_ACT_MIN = 18;
+export const O_ACT_MAX = 19;
+export const O_SHIFT = 20;
+export const O_RESERVED1 = 21;
+/** Conv-like ops: weights offset (relative to the params section). ADD: multiplier of input 0 (i32). */
+export const O_WEIGHTS = 24;
+/** Conv-like ops: bias offset. ADD: multiplier of input 1 (i32). */
+export const O_BIAS = 28;
+/** Conv-like ops: multiplier offset. */
+export const O_MULT = 32;
+export const O_RESERVED2 = 36;
+
+// ---- op codes -------------------------------------------------------------
+export const OP_CONV2D = 1;
+export const OP_ADDER_CONV2D = 2;
+export const OP_DENSE = 3;
+export const OP_ADDER_DENSE = 4;
+export const OP_MAX_POOL = 5;
+export const OP_AVG_POOL = 6;
+export const OP_GLOBAL_AVG_POOL = 7;
+export const OP_ADD = 8;
+export const OP_RESHAPE = 9;
+export const OP_LAST = 9;
+
+/** Requantization shifts lie in [SHIFT_MIN, SHIFT_MAX]. */
+export const SHIFT_MIN = 1;
+export const SHIFT_MAX = 62;
+
+// ---- status codes (returned by load() and invoke(); docs/ABI.md) ----------
+export const STATUS_OK = 0;
+export const STATUS_TRUNCATED = -1;
+export const STATUS_BAD_MAGIC = -2;
+export const STATUS_BAD_VERSION = -3;
+export const STATUS_BAD_FLAGS = -4;
+export const STATUS_BAD_CRC = -5;
+export const STATUS_BAD_LAYOUT = -6;
+export const STATUS_BAD_TENSOR = -7;
+export const STATUS_BAD_OP = -8;
+export const STATUS_SHAPE_MISMATCH = -9;
+export const STATUS_PARAM_OUT_OF_RANGE = -10;
+export const STATUS_ARENA_TOO_SMALL = -11;
+export const STATUS_NOT_LOADED = -12;
+export const STATUS_BAD_QUANT = -13;
+export const STATUS_BAD_BUFFER = -14;
+export const STATUS_BAD_GRAPH = -15;
+
+/** Version of the exported function set (docs/ABI.md). */
+export const ABI_VERSION = 1;
+
+/**
+ * SIMD loops may load up to 15 bytes past the last byte they use (the extra
+ * lanes are masked). load() requires this many spare bytes in the arena after
+ * the activations so such loads stay inside the arena.
+ */
+export const READ_SLACK = 16;

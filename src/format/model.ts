@@ -1,0 +1,77 @@
+// The quantized model: what the packer writes, the reader returns and the reference
+// interpreter runs. It mirrors docs/FORMAT.md field for field.
+
+/** Opcodes by name, in the order of src/format/constants.ts. */
+export type OpKind =
+  | "conv2d"
+  | "adder_conv2d"
+  | "dense"
+  | "adder_dense"
+  | "max_pool"
+  | "avg_pool"
+  | "global_avg_pool"
+  | "add"
+  | "reshape";
+
+/** An int8 NHWC activation tensor (batch 1) on the grid x = scale·(q − zeroPoint). */
+export interface QTensor {
+  height: number;
+  width: number;
+  channels: number;
+  zeroPoint: number;
+  scale: number;
+  /** Byte offset in the activation region (set by the arena planner). */
+  offset: number;
+  /** Optional name kept by the host (not stored in the file). */
+  name?: string;
+}
+
+/** Window geometry; dense/add/reshape/global pool use kernel = stride = dilation = 1, pads 0. */
+export interface Geometry {
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+  padBottom: number;
+  padRight: number;
+}
+
+export interface QOp extends Geometry {
+  kind: OpKind;
+  /** Tensor indices. input1 is used by "add" only. */
+  input0: number;
+  input1?: number;
+  output: number;
+  actMin: number;
+  actMax: number;
+  /** Requantization shift (conv-like ops and add), 0 otherwise. */
+  shift: number;
+  /** Conv-like ops: weights [n][i][j][c] (dense: [n][k]). */
+  weights?: Int8Array;
+  /** Conv-like ops: per output channel. */
+  bias?: Int32Array;
+  mult?: Int32Array;
+  /** add: multipliers of input0 and input1. */
+  mult0?: number;
+  mult1?: number;
+  /** Optional name kept by the host (not stored in the file). */
+  name?: string;
+}
+
+export interface QModel {
+  tensors: QTensor[];
+  ops: QOp[];
+  input: number;
+  output: number;
+  /** Size of the activation region (set by the arena planner). */
+  activationBytes: number;
+}
+
+export const CONV_LIKE: ReadonlySet<OpKind> = new Set<OpKind>(["conv2d", "adder_conv2d", "dense", "adder_dense"]);
+
+export const tensorBytes = (t: Pick<QTensor, "height" | "width" | "channels">): number =>
+  t.height * t.width * t.channels;

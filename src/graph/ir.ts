@@ -1,0 +1,75 @@
+// The float graph: what model builders and the ONNX importer produce, what the float reference
+// runs and what the quantizer turns into a QModel. Tensors are NHWC with batch 1 throughout;
+// weights keep the PyTorch/ONNX layout [out][in][kh][kw] (OIHW) so imported models need no
+// reordering until the packer.
+
+export type Activation = "none" | "relu" | "relu6";
+
+export interface Shape {
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** BatchNorm parameters applied to a layer's output, per output channel. */
+export interface BatchNorm {
+  gamma: Float32Array;
+  beta: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  epsilon: number;
+}
+
+interface NodeBase {
+  /** Unique node name (ONNX node name or builder-made). */
+  name: string;
+  /** Names of the input values (a value is the output of a node or the graph input). */
+  inputs: string[];
+  /** Name of the output value. */
+  output: string;
+  activation: Activation;
+}
+
+export interface ConvNode extends NodeBase {
+  op: "conv2d" | "adder_conv2d";
+  /** [outC][inC][kh][kw] */
+  weights: Float32Array;
+  outChannels: number;
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  /** [top, left, bottom, right] */
+  pads: [number, number, number, number];
+  bias?: Float32Array;
+  batchNorm?: BatchNorm;
+}
+
+export interface DenseNode extends NodeBase {
+  op: "dense" | "adder_dense";
+  /** [out][in], `in` in NHWC order of the (flattened) input. */
+  weights: Float32Array;
+  outFeatures: number;
+  bias?: Float32Array;
+  batchNorm?: BatchNorm;
+}
+
+export interface PoolNode extends NodeBase {
+  op: "max_pool" | "avg_pool";
+  kernel: [number, number];
+  stride: [number, number];
+  pads: [number, number, number, number];
+}
+
+export interface SimpleNode extends NodeBase {
+  op: "global_avg_pool" | "add" | "flatten";
+}
+
+export type GraphNode = ConvNode | DenseNode | PoolNode | SimpleNode;
+
+export interface Graph {
+  inputName: string;
+  inputShape: Shape;
+  /** Nodes in execution (topological) order. */
+  nodes: GraphNode[];
+  outputName: string;
+}
