@@ -1,0 +1,190 @@
+// Packs a QModel into the canonical `.addn` byte layout of docs/FORMAT.md.
+//
+// Two kinds of checks run before any byte is returned: every value must fit its field (a u16
+// dimension, an i8 clamp, ...) and every array must have the length the shapes give, since the
+// file stores neither; then the packed bytes are read back with readModel, so a model that
+// breaks any rule of the format is refused with the same rule the kernel would report.
+import * as C from "./constants.js";
+import { crc32 } from "./crc32.js";
+import { ModelFormatError, ModelPackError } from "./errors.js";
+import { GEOMETRY_FIELDS, OPCODE, align16, canonicalOffsets, isConvLike, paramLengths } from "./layout.js";
+import type { QModel, QOp, QTensor } from "./model.js";
+import { readModel } from "./reader.js";
+
+interface IntRange {
+  name: string;
+  min: number;
+  max: number;
+}
+const U8: IntRange = { name: "u8", min: 0, max: 0xff };
+const I8: IntRange = { name: "i8", min: -0x80, max: 0x7f };
+const U16: IntRange = { name: "u16", min: 0, max: 0xffff };
+const U32: IntRange = { name: "u32", min: 0, max: 0xffffffff };
+const I32: IntRange = { name: "i32", min: -0x80000000, max: 0x7fffffff };
+
+function checkInt(value: unknown, range: IntRange, what: string): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new ModelPackError(`${what}: expected an integer in [${range.min}, ${range.max}] (${range.name}), found ${String(value)}`);
+  }
+}
+
+export const describeTensor = (model: QModel, index: number): string => {
+  const name = model.tensors[index]?.name;
+  return `tensor ${index}${name ? ` "${name}"` : ""}`;
+};
+
+export const describeOp = (model: QModel, index: number): string => {
+  const op = model.ops[index];
+  return `op ${index}${op?.name ? ` "${op.name}"` : ""} (${op?.kind ?? "?"})`;
+};
+
+function checkTensorEncodable(model: QModel, t: QTensor, index: number): void {
+  const what = describeTensor(model, index);
+  checkInt(t.height, U16, `${what} height`);
+  checkInt(t.width, U16, `${what} width`);
+  checkInt(t.channels, U16, `${what} channels`);
+  checkInt(t.zeroPoint, I8, `${what} zeroPoint`);
+  checkInt(t.offset, U32, `${what} offset`);
+  const f32 = Math.fround(t.scale);
+  if (!(f32 > 0) || !Number.isFinite(f32)) {
+    throw new ModelPackError(`${what} scale: expected a finite float32 > 0, found ${t.scale}`);
+  }
+}
+
+function checkArray(value: unknown, type: Int8ArrayConstructor | Int32ArrayConstructor, length: number, what: string): void {
+  if (!(value instanceof type)) {
+    throw new ModelPackError(`${what}: expected an ${type.name} of length ${length}, found ${value === undefined ? "none" : Object.prototype.toString.call(value)}`);
+  }
+  if (value.length !== length) throw new ModelPackError(`${what}: expected ${length} values, found ${value.length}`);
+}
+
+function checkAbsent(op: QOp, keys: (keyof QOp)[], what: string): void {
+  for (const key of keys) {
+    if (op[key] !== undefined) throw new ModelPackError(`${what}: field ${key} is not used by ${op.kind} and must be absent`);
+  }
+}
+
+function checkOpEncodable(model: QModel, op: QOp, index: number): void {
+  const what = describeOp(model, index);
+  if (!Object.hasOwn(OPCODE, op.kind)) throw new ModelPackError(`${what}: unknown op kind "${String(op.kind)}"`);
+  const tensorIndex: IntRange = { name: "tensor index", min: 0, max: model.tensors.length - 1 };
+  checkInt(op.input0, tensorIndex, `${what} input0`);
+  checkInt(op.output, tensorIndex, `${what} output`);
+  if (op.kind === "add") {
+    checkInt(op.input1, tensorIndex, `${what} input1`);
+    checkInt(op.mult0, I32, `${what} mult0`);
+    checkInt(op.mult1, I32, `${what} mult1`);
+  } else {
+    checkAbsent(op, ["input1", "mult0", "mult1"], what);
+  }
+  for (const field of GEOMETRY_FIELDS) checkInt(op[field.key], U8, `${what} ${field.key}`);
+  checkInt(op.actMin, I8, `${what} actMin`);
+  checkInt(op.actMax, I8, `${what} actMax`);
+  checkInt(op.shift, U8, `${what} shift`);
+  if (isConvLike(op.kind)) {
+    const lengths = paramLengths(op, model.tensors[op.input0], model.tensors[op.output]);
+    checkArray(op.weights, Int8Array, lengths.weights, `${what} weights`);
+    checkArray(op.bias, Int32Array, lengths.bias, `${what} bias`);
+    checkArray(op.mult, Int32Array, lengths.mult, `${what} mult`);
+  } else {
+    checkAbsent(op, ["weights", "bias", "mult"], what);
+  }
+}
+
+function checkModelEncodable(model: QModel): void {
+  const count: IntRange = { name: "u16 count", min: 1, max: 0xffff };
+  checkInt(model.tensors.length, count, "tensor count");
+  checkInt(model.ops.length, count, "op count");
+  const tensorIndex: IntRange = { name: "tensor index", min: 0, max: model.tensors.length - 1 };
+  checkInt(model.input, tensorIndex, "model input");
+  checkInt(model.output, tensorIndex, "model output");
+  checkInt(model.activationBytes, U32, "activationBytes");
+  model.tensors.forEach((t, i) => checkTensorEncodable(model, t, i));
+  model.ops.forEach((op, i) => checkOpEncodable(model, op, i));
+}
+
+/** Where each conv-like op's arrays go, relative to the params section: op order, each aligned to 16. */
+function placeParams(model: QModel): { offsets: ({ weights: number; bias: number; mult: number } | undefined)[]; size: number } {
+  let size = 0;
+  const place = (bytes: number): number => {
+    const at = size;
+    size = align16(size + bytes);
+    return at;
+  };
+  const offsets = model.ops.map((op) =>
+    isConvLike(op.kind)
+      ? { weights: place(op.weights!.length), bias: place(4 * op.bias!.length), mult: place(4 * op.mult!.length) }
+      : undefined,
+  );
+  return { offsets, size };
+}
+
+/** The `.addn` bytes of `model`. Throws ModelPackError naming the tensor or op if it cannot be written. */
+export function packModel(model: QModel): Uint8Array {
+  checkModelEncodable(model);
+  const sections = canonicalOffsets(model.tensors.length, model.ops.length);
+  const params = placeParams(model);
+  const fileSize = sections.params + params.size;
+  const bytes = new Uint8Array(fileSize);
+  const view = new DataView(bytes.buffer);
+
+  view.setUint32(C.H_MAGIC, C.FORMAT_MAGIC, true);
+  view.setUint16(C.H_VERSION, C.FORMAT_VERSION, true);
+  view.setUint16(C.H_FLAGS, 0, true);
+  view.setUint32(C.H_FILE_SIZE, fileSize, true);
+  view.setUint16(C.H_TENSOR_COUNT, model.tensors.length, true);
+  view.setUint16(C.H_OP_COUNT, model.ops.length, true);
+  view.setUint16(C.H_INPUT_TENSOR, model.input, true);
+  view.setUint16(C.H_OUTPUT_TENSOR, model.output, true);
+  view.setUint32(C.H_ACTIVATION_BYTES, model.activationBytes, true);
+  view.setUint32(C.H_TENSORS_OFFSET, sections.tensors, true);
+  view.setUint32(C.H_OPS_OFFSET, sections.ops, true);
+  view.setUint32(C.H_PARAMS_OFFSET, sections.params, true);
+  view.setUint32(C.H_PARAMS_SIZE, params.size, true);
+
+  model.tensors.forEach((t, i) => {
+    const at = sections.tensors + i * C.TENSOR_RECORD_SIZE;
+    view.setUint16(at + C.T_HEIGHT, t.height, true);
+    view.setUint16(at + C.T_WIDTH, t.width, true);
+    view.setUint16(at + C.T_CHANNELS, t.channels, true);
+    view.setInt8(at + C.T_ZERO_POINT, t.zeroPoint);
+    view.setUint32(at + C.T_OFFSET, t.offset, true);
+    view.setFloat32(at + C.T_SCALE, t.scale, true);
+  });
+
+  model.ops.forEach((op, i) => {
+    const at = sections.ops + i * C.OP_RECORD_SIZE;
+    view.setUint8(at + C.O_OPCODE, OPCODE[op.kind]);
+    view.setUint16(at + C.O_INPUT0, op.input0, true);
+    view.setUint16(at + C.O_INPUT1, op.kind === "add" ? op.input1! : C.NO_TENSOR, true);
+    view.setUint16(at + C.O_OUTPUT, op.output, true);
+    for (const field of GEOMETRY_FIELDS) view.setUint8(at + field.offset, op[field.key]);
+    view.setInt8(at + C.O_ACT_MIN, op.actMin);
+    view.setInt8(at + C.O_ACT_MAX, op.actMax);
+    view.setUint8(at + C.O_SHIFT, op.shift);
+    const placed = params.offsets[i];
+    if (placed) {
+      view.setUint32(at + C.O_WEIGHTS, placed.weights, true);
+      view.setUint32(at + C.O_BIAS, placed.bias, true);
+      view.setUint32(at + C.O_MULT, placed.mult, true);
+      const base = sections.params;
+      bytes.set(new Uint8Array(op.weights!.buffer, op.weights!.byteOffset, op.weights!.length), base + placed.weights);
+      op.bias!.forEach((v, k) => view.setInt32(base + placed.bias + 4 * k, v, true));
+      op.mult!.forEach((v, k) => view.setInt32(base + placed.mult + 4 * k, v, true));
+    } else if (op.kind === "add") {
+      view.setInt32(at + C.O_WEIGHTS, op.mult0!, true);
+      view.setInt32(at + C.O_BIAS, op.mult1!, true);
+    }
+  });
+
+  view.setUint32(C.H_CRC32, crc32(bytes, C.CRC_START, fileSize), true);
+
+  try {
+    readModel(bytes);
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw e;
+    const where = e.op !== undefined ? `${describeOp(model, e.op)}: ` : e.tensor !== undefined ? `${describeTensor(model, e.tensor)}: ` : "";
+    throw new ModelPackError(`cannot pack model: ${where}${e.message}`);
+  }
+  return bytes;
+}
