@@ -20,8 +20,16 @@ import {
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "./model.js";
 import { tensorBytes } from "./model.js";
 
+type Shape = Pick<QTensor, "height" | "width" | "channels">;
+const SHAPE_FIELDS = [
+  ["height", C.T_HEIGHT],
+  ["width", C.T_WIDTH],
+  ["channels", C.T_CHANNELS],
+] as const;
+/** File offset of a field of tensor record `t`. */
+const tensorField = (h: Header, t: number, field: number): number => h.tensorsOffset + t * C.TENSOR_RECORD_SIZE + field;
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
-const shapeText = (t: Pick<QTensor, "height" | "width" | "channels">): string => `${t.height}×${t.width}×${t.channels}`;
+const shapeText = (t: Shape): string => `${t.height}×${t.width}×${t.channels}`;
 
 function fail(status: number, offset: number, message: string, where?: ErrorLocation): never {
   throw new ModelFormatError(status, offset, message, where);
@@ -123,12 +131,7 @@ function readTensor(view: DataView, h: Header, index: number): QTensor {
   const at = h.tensorsOffset + index * C.TENSOR_RECORD_SIZE;
   const where = { tensor: index };
   const name = `tensor ${index}`;
-  const dims = [
-    ["height", C.T_HEIGHT],
-    ["width", C.T_WIDTH],
-    ["channels", C.T_CHANNELS],
-  ] as const;
-  for (const [field, off] of dims) {
+  for (const [field, off] of SHAPE_FIELDS) {
     const value = view.getUint16(at + off, true);
     if (value < 1) fail(C.STATUS_BAD_TENSOR, at + off, `${name} ${field}: expected ≥ 1, found 0`, where);
   }
@@ -197,16 +200,17 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   if (kind === undefined) fail(C.STATUS_BAD_OP, at + C.O_OPCODE, `op ${index} opcode: expected 1…${C.OP_LAST}, found ${opcode}`, where);
   const name = `op ${index} (${kind})`;
   const conv = isConvLike(kind);
+  // reserved fields, reported at the first nonzero byte (the three bytes at 21 one by one)
   const reserved: [string, number, number][] = [
-    ["reserved byte 1", C.O_RESERVED0, u8(C.O_RESERVED0)],
-    ["reserved bytes 21…23", C.O_RESERVED1, u8(C.O_RESERVED1) | u8(C.O_RESERVED1 + 1) | u8(C.O_RESERVED1 + 2)],
+    ["reserved byte", C.O_RESERVED0, u8(C.O_RESERVED0)],
+    ...[0, 1, 2].map((k): [string, number, number] => ["reserved byte", C.O_RESERVED1 + k, u8(C.O_RESERVED1 + k)]),
   ];
   // the parameter slots an op does not use are reserved too
   if (!conv && kind !== "add") reserved.push(["weights/mult0 slot", C.O_WEIGHTS, u32(C.O_WEIGHTS)], ["bias/mult1 slot", C.O_BIAS, u32(C.O_BIAS)]);
   if (!conv) reserved.push(["mult slot", C.O_MULT, u32(C.O_MULT)]);
-  reserved.push(["reserved bytes 36…39", C.O_RESERVED2, u32(C.O_RESERVED2)]);
+  reserved.push(["reserved field", C.O_RESERVED2, u32(C.O_RESERVED2)]);
   for (const [field, off, value] of reserved) {
-    if (value !== 0) fail(C.STATUS_BAD_LAYOUT, at + off, `${name} ${field}: expected 0, found ${value}`, where);
+    if (value !== 0) fail(C.STATUS_BAD_LAYOUT, at + off, `${name} ${field} at record byte ${off}: expected 0, found ${value}`, where);
   }
 
   // tensor indices
@@ -242,7 +246,7 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   // quantization fields
   const actMin = view.getInt8(at + C.O_ACT_MIN);
   const actMax = view.getInt8(at + C.O_ACT_MAX);
-  if (actMin > actMax) fail(C.STATUS_BAD_QUANT, at + C.O_ACT_MAX, `${name} act_max: expected ≥ act_min ${actMin}, found ${actMax}`, where);
+  if (actMin > actMax) fail(C.STATUS_BAD_QUANT, at + C.O_ACT_MIN, `${name} act_min: expected ≤ act_max ${actMax}, found ${actMin}`, where);
   const shift = u8(C.O_SHIFT);
   if (requantizes(kind) ? shift < C.SHIFT_MIN || shift > C.SHIFT_MAX : shift !== 0) {
     const expected = requantizes(kind) ? `${C.SHIFT_MIN}…${C.SHIFT_MAX}` : "0";
@@ -250,31 +254,32 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   }
   const in0 = tensors[input0];
   const out = tensors[output];
-  if (keepsGrid(kind) && (out.zeroPoint !== in0.zeroPoint || Math.fround(out.scale) !== Math.fround(in0.scale))) {
-    fail(
-      C.STATUS_BAD_QUANT,
-      at + C.O_OUTPUT,
-      `${name} output: tensor ${output} must keep the grid of input tensor ${input0} (zero point ${in0.zeroPoint}, scale ${in0.scale}), found zero point ${out.zeroPoint}, scale ${out.scale}`,
-      where,
-    );
+  if (keepsGrid(kind)) {
+    // reported at the output tensor's field; the scales compare as stored float32 values
+    if (out.zeroPoint !== in0.zeroPoint) {
+      fail(C.STATUS_BAD_QUANT, tensorField(h, output, C.T_ZERO_POINT), `${name} output tensor ${output} zero_point: expected input tensor ${input0}'s ${in0.zeroPoint} (the op keeps its grid), found ${out.zeroPoint}`, where);
+    }
+    if (out.scale !== in0.scale) {
+      fail(C.STATUS_BAD_QUANT, tensorField(h, output, C.T_SCALE), `${name} output tensor ${output} scale: expected input tensor ${input0}'s ${in0.scale} (the op keeps its grid), found ${out.scale}`, where);
+    }
   }
 
-  // output shape
-  if (kind === "add") {
-    const in1 = tensors[input1];
-    if (in1.height !== in0.height || in1.width !== in0.width || in1.channels !== in0.channels) {
-      fail(C.STATUS_SHAPE_MISMATCH, at + C.O_INPUT1, `${name} input1: expected ${shapeText(in0)} (input0's shape), found ${shapeText(in1)}`, where);
+  // output shape, reported at the first mismatching field of the tensor record
+  const checkShape = (field: string, t: number, expected: Shape): void => {
+    const found = tensors[t];
+    for (const [dim, off] of SHAPE_FIELDS) {
+      if (found[dim] !== expected[dim]) {
+        fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, t, off), `${name} ${field} tensor ${t} ${dim}: expected ${shapeText(expected)}, found ${shapeText(found)}`, where);
+      }
     }
-  }
+  };
+  if (kind === "add") checkShape("input1", input1, in0);
   if (kind === "reshape") {
     if (tensorBytes(out) !== tensorBytes(in0)) {
-      fail(C.STATUS_SHAPE_MISMATCH, at + C.O_OUTPUT, `${name} output: expected ${tensorBytes(in0)} elements (input ${shapeText(in0)}), found ${shapeText(out)} = ${tensorBytes(out)}`, where);
+      fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, output, C.T_HEIGHT), `${name} output tensor ${output}: expected ${tensorBytes(in0)} elements (input ${shapeText(in0)}), found ${shapeText(out)} = ${tensorBytes(out)}`, where);
     }
   } else {
-    const expected = expectedOutputShape({ kind, ...geometry }, in0, out);
-    if (expected.height !== out.height || expected.width !== out.width || expected.channels !== out.channels) {
-      fail(C.STATUS_SHAPE_MISMATCH, at + C.O_OUTPUT, `${name} output: expected ${shapeText(expected)} from input ${shapeText(in0)}, found ${shapeText(out)}`, where);
-    }
+    checkShape("output", output, expectedOutputShape({ kind, ...geometry }, in0, out));
   }
 
   // output not yet written, not overlapping an input
