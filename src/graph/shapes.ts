@@ -1,0 +1,164 @@
+// Shape inference and structural validation of the float graph. The builder and every consumer
+// of a Graph (float reference, quantizer, importer) use these same checks, so a malformed graph
+// fails with the same message wherever it is first touched.
+
+import type { ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
+
+export class GraphError extends Error {
+  override name = "GraphError";
+}
+
+const ACTIVATIONS: ReadonlySet<string> = new Set(["none", "relu", "relu6"]);
+
+const fmt = (s: Shape): string => `${s.height}x${s.width}x${s.channels}`;
+
+/** Narrows a conv-like node to its dense variant. */
+export const isDenseNode = (node: ConvNode | DenseNode): node is DenseNode => node.op === "dense" || node.op === "adder_dense";
+
+export const shapeSize = (s: Shape): number => s.height * s.width * s.channels;
+
+export const sameShape = (a: Shape, b: Shape): boolean =>
+  a.height === b.height && a.width === b.width && a.channels === b.channels;
+
+/** Output extent of a window op along one axis (the formula of docs/FORMAT.md). */
+export function windowOutput(size: number, kernel: number, stride: number, dilation: number, padBefore: number, padAfter: number): number {
+  return Math.floor((size + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+function checkPositiveInts(node: GraphNode, field: string, values: readonly number[]): void {
+  for (const v of values) {
+    if (!Number.isInteger(v) || v < 1) {
+      throw new GraphError(`node "${node.name}" (${node.op}): ${field} must be positive integers, found [${values.join(", ")}]`);
+    }
+  }
+}
+
+function checkPads(node: GraphNode, pads: readonly number[]): void {
+  if (pads.length !== 4 || pads.some((p) => !Number.isInteger(p) || p < 0)) {
+    throw new GraphError(`node "${node.name}" (${node.op}): pads must be 4 non-negative integers [top, left, bottom, right], found [${pads.join(", ")}]`);
+  }
+}
+
+function windowShape(node: ConvNode | PoolNode, input: Shape, channels: number, dilation: readonly [number, number]): Shape {
+  const [kh, kw] = node.kernel;
+  const [sh, sw] = node.stride;
+  const [pt, pl, pb, pr] = node.pads;
+  const height = windowOutput(input.height, kh, sh, dilation[0], pt, pb);
+  const width = windowOutput(input.width, kw, sw, dilation[1], pl, pr);
+  if (height < 1 || width < 1) {
+    throw new GraphError(
+      `node "${node.name}" (${node.op}): a ${kh}x${kw} window (stride ${sh}x${sw}, pads [${node.pads.join(", ")}]) ` +
+        `does not fit the ${fmt(input)} input (output would be ${height}x${width})`,
+    );
+  }
+  return { height, width, channels };
+}
+
+function checkLength(node: GraphNode, field: string, array: ArrayLike<number> | undefined, expected: number, layout: string): void {
+  if (array === undefined) return;
+  if (array.length !== expected) {
+    throw new GraphError(`node "${node.name}" (${node.op}): ${field} has ${array.length} values, expected ${expected} (${layout})`);
+  }
+}
+
+function checkChannelParams(node: ConvNode | DenseNode, outputs: number): void {
+  checkLength(node, "bias", node.bias, outputs, "one per output");
+  const bn = node.batchNorm;
+  if (bn) {
+    for (const key of ["gamma", "beta", "mean", "variance"] as const) {
+      checkLength(node, `batchNorm.${key}`, bn[key], outputs, "one per output");
+    }
+    if (!(bn.epsilon >= 0)) throw new GraphError(`node "${node.name}" (${node.op}): batchNorm.epsilon must be >= 0, found ${bn.epsilon}`);
+  }
+}
+
+/** The output shape of one node given its inputs' shapes; throws a GraphError naming the node. */
+export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
+  const expectedInputs = node.op === "add" ? 2 : 1;
+  if (inputs.length !== expectedInputs) {
+    throw new GraphError(`node "${node.name}" (${node.op}): expected ${expectedInputs} input(s), found ${inputs.length}`);
+  }
+  if (!ACTIVATIONS.has(node.activation)) {
+    throw new GraphError(`node "${node.name}" (${node.op}): activation must be none, relu or relu6, found "${String(node.activation)}"`);
+  }
+  const x = inputs[0]!;
+  switch (node.op) {
+    case "conv2d":
+    case "adder_conv2d": {
+      checkPositiveInts(node, "kernel", node.kernel);
+      checkPositiveInts(node, "stride", node.stride);
+      checkPositiveInts(node, "dilation", node.dilation);
+      checkPositiveInts(node, "outChannels", [node.outChannels]);
+      checkPads(node, node.pads);
+      const [kh, kw] = node.kernel;
+      checkLength(node, "weights", node.weights, node.outChannels * x.channels * kh * kw,
+        `[out ${node.outChannels}][in ${x.channels}][kh ${kh}][kw ${kw}]`);
+      checkChannelParams(node, node.outChannels);
+      return windowShape(node, x, node.outChannels, node.dilation);
+    }
+    case "dense":
+    case "adder_dense": {
+      checkPositiveInts(node, "outFeatures", [node.outFeatures]);
+      const k = shapeSize(x);
+      checkLength(node, "weights", node.weights, node.outFeatures * k, `[out ${node.outFeatures}][in ${k} = ${fmt(x)} in NHWC order]`);
+      checkChannelParams(node, node.outFeatures);
+      return { height: 1, width: 1, channels: node.outFeatures };
+    }
+    case "max_pool":
+    case "avg_pool": {
+      checkPositiveInts(node, "kernel", node.kernel);
+      checkPositiveInts(node, "stride", node.stride);
+      checkPads(node, node.pads);
+      const [pt, pl, pb, pr] = node.pads;
+      const [kh, kw] = node.kernel;
+      if (pt >= kh || pb >= kh || pl >= kw || pr >= kw) {
+        throw new GraphError(`node "${node.name}" (${node.op}): each pad must be smaller than the kernel (${kh}x${kw}), found [${node.pads.join(", ")}]`);
+      }
+      return windowShape(node, x, x.channels, [1, 1]);
+    }
+    case "global_avg_pool":
+      return { height: 1, width: 1, channels: x.channels };
+    case "flatten":
+      return { height: 1, width: 1, channels: shapeSize(x) };
+    case "add": {
+      const y = inputs[1]!;
+      if (!sameShape(x, y)) {
+        throw new GraphError(`node "${node.name}" (add): inputs "${node.inputs[0]}" (${fmt(x)}) and "${node.inputs[1]}" (${fmt(y)}) have different shapes`);
+      }
+      return { ...x };
+    }
+    default: {
+      const unknown: never = node;
+      throw new GraphError(`unknown op "${(unknown as GraphNode).op}"`);
+    }
+  }
+}
+
+/**
+ * Validates the graph (every input defined before use, no value written twice, the output
+ * produced) and returns the shape of every value, the graph input included.
+ */
+export function inferShapes(graph: Graph): Map<string, Shape> {
+  const shapes = new Map<string, Shape>();
+  const s = graph.inputShape;
+  if (![s.height, s.width, s.channels].every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new GraphError(`graph input "${graph.inputName}": shape must be positive integers, found ${fmt(s)}`);
+  }
+  shapes.set(graph.inputName, { ...s });
+  const names = new Set<string>();
+  for (const node of graph.nodes) {
+    if (names.has(node.name)) throw new GraphError(`node name "${node.name}" is used twice`);
+    names.add(node.name);
+    const inputShapes = node.inputs.map((name) => {
+      const shape = shapes.get(name);
+      if (!shape) throw new GraphError(`node "${node.name}" (${node.op}): input "${name}" is not the graph input or the output of an earlier node`);
+      return shape;
+    });
+    if (shapes.has(node.output)) throw new GraphError(`node "${node.name}" (${node.op}): output value "${node.output}" is already defined`);
+    shapes.set(node.output, nodeOutputShape(node, inputShapes));
+  }
+  if (!shapes.has(graph.outputName) || graph.outputName === graph.inputName) {
+    throw new GraphError(`graph output "${graph.outputName}" is not produced by any node`);
+  }
+  return shapes;
+}

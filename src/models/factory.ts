@@ -1,0 +1,128 @@
+// Seeded layers on top of GraphBuilder, and the BatchNorm fitting that makes random weights give
+// non-degenerate activations: each BatchNorm's mean/variance are set from the statistics of its
+// layer's actual output on a few inputs, so every layer's output spans its range.
+
+import { GraphBuilder, type Padding } from "../graph/builder.js";
+import { convLikeRaw, runNode } from "../graph/float_reference.js";
+import type { Activation, BatchNorm, Graph, Shape } from "../graph/ir.js";
+import { inferShapes } from "../graph/shapes.js";
+import { Rng } from "./random.js";
+
+export interface LayerSpec {
+  outChannels: number;
+  kernel: number;
+  stride?: number;
+  dilation?: number;
+  padding?: Padding;
+  adder?: boolean;
+  activation?: Activation;
+  /** Default true. Without BatchNorm the layer gets a random bias. */
+  batchNorm?: boolean;
+  /** Probability that a BatchNorm γ is negative (default 0.25). */
+  negativeGamma?: number;
+  name?: string;
+}
+
+export interface DenseSpec {
+  outFeatures: number;
+  adder?: boolean;
+  activation?: Activation;
+  batchNorm?: boolean;
+  negativeGamma?: number;
+  name?: string;
+}
+
+/** Random-weight layers; BatchNorm statistics are placeholders until fitBatchNorms. */
+export class SeededBuilder extends GraphBuilder {
+  constructor(inputShape: Shape, readonly rng: Rng) {
+    super(inputShape);
+  }
+
+  /** γ random in ±[0.5, 1.5] (negative with the given probability), β in [−0.5, 0.5]. */
+  batchNorm(count: number, negativeGamma = 0.25): BatchNorm {
+    const gamma = Float32Array.from({ length: count }, () => (this.rng.chance(negativeGamma) ? -1 : 1) * this.rng.uniform(0.5, 1.5));
+    return { gamma, beta: this.rng.uniforms(count, -0.5, 0.5), mean: new Float32Array(count), variance: new Float32Array(count).fill(1), epsilon: 1e-5 };
+  }
+
+  /**
+   * Multiply weights ~ N(0, 1/fan_in); adder weights ~ N(0.3, 0.7²): some lie below an input
+   * grid's range after ReLU and some above it, so clamping and folding are exercised.
+   */
+  private weights(count: number, fanIn: number, adder: boolean): Float32Array {
+    return adder ? this.rng.normals(count, 0.7, 0.3) : this.rng.normals(count, 1 / Math.sqrt(fanIn));
+  }
+
+  layer(x: string, spec: LayerSpec): string {
+    const inC = this.shapeOf(x).channels;
+    const n = spec.outChannels;
+    const fanIn = inC * spec.kernel * spec.kernel;
+    const options = {
+      weights: this.weights(n * fanIn, fanIn, spec.adder ?? false),
+      outChannels: n,
+      kernel: spec.kernel,
+      stride: spec.stride ?? 1,
+      dilation: spec.dilation ?? 1,
+      padding: spec.padding ?? 0,
+      activation: spec.activation ?? "none",
+      ...(spec.name ? { name: spec.name } : {}),
+      ...(spec.batchNorm ?? true ? { batchNorm: this.batchNorm(n, spec.negativeGamma) } : { bias: this.rng.uniforms(n, -0.5, 0.5) }),
+    };
+    return spec.adder ? this.adderConv2d(x, options) : this.conv2d(x, options);
+  }
+
+  denseLayer(x: string, spec: DenseSpec): string {
+    const s = this.shapeOf(x);
+    const k = s.height * s.width * s.channels;
+    const options = {
+      weights: this.weights(spec.outFeatures * k, k, spec.adder ?? false),
+      outFeatures: spec.outFeatures,
+      activation: spec.activation ?? "none",
+      ...(spec.name ? { name: spec.name } : {}),
+      ...(spec.batchNorm ?? true ? { batchNorm: this.batchNorm(spec.outFeatures, spec.negativeGamma) } : { bias: this.rng.uniforms(spec.outFeatures, -0.5, 0.5) }),
+    };
+    return spec.adder ? this.adderDense(x, options) : this.dense(x, options);
+  }
+}
+
+/**
+ * Sets every BatchNorm's mean and variance to the per-channel statistics of its layer's raw
+ * output (bias included) over the given inputs, layer by layer in execution order (each layer
+ * sees its predecessors already normalised). Mutates the graph's BatchNorm arrays.
+ */
+export function fitBatchNorms(graph: Graph, inputs: readonly Float32Array[]): void {
+  const shapes = inferShapes(graph);
+  const values = inputs.map((x) => new Map<string, Float32Array>([[graph.inputName, x]]));
+  for (const node of graph.nodes) {
+    const inShapes = node.inputs.map((v) => shapes.get(v)!);
+    const outShape = shapes.get(node.output)!;
+    if ((node.op === "conv2d" || node.op === "adder_conv2d" || node.op === "dense" || node.op === "adder_dense") && node.batchNorm) {
+      const channels = outShape.channels;
+      const sum = new Float64Array(channels);
+      const sumSq = new Float64Array(channels);
+      let count = 0;
+      for (const v of values) {
+        const raw = convLikeRaw(node, v.get(node.inputs[0]!)!, inShapes[0]!, outShape);
+        for (let p = 0; p < raw.length; p++) {
+          const y = raw[p]! + (node.bias ? node.bias[p % channels]! : 0);
+          sum[p % channels] += y;
+          sumSq[p % channels] += y * y;
+        }
+        count += raw.length / channels;
+      }
+      for (let c = 0; c < channels; c++) {
+        const mean = sum[c]! / count;
+        node.batchNorm.mean[c] = mean;
+        // A constant channel (e.g. one fed only by padding) keeps variance 1.
+        const variance = sumSq[c]! / count - mean * mean;
+        node.batchNorm.variance[c] = variance > 1e-6 * (1 + mean * mean) ? variance : 1;
+      }
+    }
+    for (const v of values) v.set(node.output, runNode(node, node.inputs.map((name) => v.get(name)!), inShapes, outShape));
+  }
+}
+
+/** `count` HWC inputs with values N(0, 1), seeded. */
+export function calibrationSamples(shape: Shape, count: number, seed: number): Float32Array[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, () => rng.normals(shape.height * shape.width * shape.channels));
+}

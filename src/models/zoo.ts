@@ -1,0 +1,121 @@
+// Seeded models: fixtures for tests, benchmarks and the conformance suite. Weights are random,
+// BatchNorms are fitted to the layers' actual statistics (see fitBatchNorms), so activations are
+// non-degenerate and every int8 tensor uses its range.
+
+import type { Activation, Graph, Shape } from "../graph/ir.js";
+import { windowOutput } from "../graph/shapes.js";
+import { calibrationSamples, fitBatchNorms, SeededBuilder } from "./factory.js";
+import { Rng } from "./random.js";
+
+/** Number of random inputs BatchNorm statistics are fitted on. */
+const FIT_SAMPLES = 4;
+
+function finish(b: SeededBuilder, output: string, seed: number): Graph {
+  const graph = b.build(output);
+  fitBatchNorms(graph, calibrationSamples(graph.inputShape, FIT_SAMPLES, seed ^ 0x5eed));
+  return graph;
+}
+
+/**
+ * A hybrid net on 8×8×1 (digit-sized) input: ordinary conv 1→16 3×3 + BN + ReLU, adder 3×3
+ * 16→16 + BN + ReLU, adder 3×3 16→32 stride 2 + BN + ReLU, global average pool, dense 32→10.
+ */
+export function buildDigitsNet(seed = 1): Graph {
+  const b = new SeededBuilder({ height: 8, width: 8, channels: 1 }, new Rng(seed));
+  let x = b.layer(b.input(), { name: "conv1", outChannels: 16, kernel: 3, padding: 1, activation: "relu" });
+  x = b.layer(x, { name: "adder2", adder: true, outChannels: 16, kernel: 3, padding: 1, activation: "relu" });
+  x = b.layer(x, { name: "adder3", adder: true, outChannels: 32, kernel: 3, stride: 2, padding: 1, activation: "relu" });
+  x = b.globalAvgPool(x, { name: "pool" });
+  return finish(b, b.denseLayer(x, { name: "fc", outFeatures: 10, batchNorm: false }), seed);
+}
+
+/**
+ * The CIFAR ResNet-20 of the AdderNet paper, 32×32×3 input: ordinary conv 3→16 + BN + ReLU;
+ * three stages of 16, 32, 64 channels with 3 basic blocks each (two 3×3 adder convs with BN,
+ * ReLU after the first and after the residual add); stages 2 and 3 start with stride 2 and a 1×1
+ * adder + BN shortcut; global average pool; dense 64→10 + BN.
+ */
+export function buildResNet20(seed = 1): Graph {
+  const b = new SeededBuilder({ height: 32, width: 32, channels: 3 }, new Rng(seed));
+  let x = b.layer(b.input(), { name: "conv1", outChannels: 16, kernel: 3, padding: 1, activation: "relu" });
+  let inChannels = 16;
+  [16, 32, 64].forEach((channels, stage) => {
+    for (let block = 0; block < 3; block++) {
+      const stride = stage > 0 && block === 0 ? 2 : 1;
+      const name = `s${stage + 1}b${block + 1}`;
+      let y = b.layer(x, { name: `${name}_adder1`, adder: true, outChannels: channels, kernel: 3, stride, padding: 1, activation: "relu" });
+      y = b.layer(y, { name: `${name}_adder2`, adder: true, outChannels: channels, kernel: 3, padding: 1 });
+      const shortcut = stride !== 1 || inChannels !== channels
+        ? b.layer(x, { name: `${name}_down`, adder: true, outChannels: channels, kernel: 1, stride })
+        : x;
+      x = b.add(y, shortcut, { name: `${name}_add`, activation: "relu" });
+      inChannels = channels;
+    }
+  });
+  x = b.globalAvgPool(x, { name: "pool" });
+  return finish(b, b.denseLayer(x, { name: "fc", outFeatures: 10 }), seed);
+}
+
+const ACTIVATIONS: readonly Activation[] = ["relu", "relu6", "none"];
+
+/**
+ * A random small hybrid network (input ≤ 16×16) for the conformance suite: conv and adder conv
+ * with kernels 1/3/5, strides 1/2, pads 0–2 (often asymmetric), occasional dilation 2, odd
+ * channel counts; max and avg pools; residual adds; global pool or flatten (or neither) before a
+ * dense or adder dense head; ReLU, ReLU6 or no activation; negative γ throughout.
+ */
+export function randomNetwork(seed: number): Graph {
+  const rng = new Rng(seed);
+  const input: Shape = { height: rng.int(5, 16), width: rng.int(5, 16), channels: rng.int(1, 4) };
+  const b = new SeededBuilder(input, rng);
+  let x = b.input();
+  const layers = rng.int(2, 5);
+  // Every network has at least one adder conv; the kinds otherwise rotate with the seed.
+  const kinds = ["conv", "adder", "pool", "residual"] as const;
+  for (let l = 0; l < layers; l++) {
+    const kind = l === 0 ? "adder" : l === 1 ? kinds[seed % kinds.length]! : rng.pick(kinds);
+    const shape = b.shapeOf(x);
+    if (kind === "pool") {
+      const kernel = rng.int(2, 3);
+      const stride = rng.int(1, 2);
+      const padding: [number, number, number, number] = [rng.int(0, 1), rng.int(0, 1), rng.int(0, 1), rng.int(0, 1)];
+      if (windowOutput(Math.min(shape.height, shape.width), kernel, stride, 1, 0, 0) < 1) continue;
+      const options = { kernel, stride, padding, activation: rng.chance(0.3) ? rng.pick(ACTIVATIONS) : ("none" as Activation) };
+      x = rng.chance(0.5) ? b.maxPool(x, options) : b.avgPool(x, options);
+    } else if (kind === "residual") {
+      // A shape-preserving branch (stride 1, "same" padding) added back to its input.
+      const adder = rng.chance(0.6);
+      const kernel = rng.pick([1, 3]);
+      let y = b.layer(x, { adder, outChannels: shape.channels, kernel, padding: (kernel - 1) / 2, activation: rng.pick(ACTIVATIONS), negativeGamma: 0.4 });
+      if (rng.chance(0.5)) y = b.layer(y, { adder: !adder, outChannels: shape.channels, kernel: 3, padding: 1, activation: "none" });
+      x = b.add(x, y, { activation: rng.pick(ACTIVATIONS) });
+    } else {
+      const kernel = rng.pick([1, 3, 5]);
+      const dilation = kernel === 3 && rng.chance(0.15) ? 2 : 1;
+      const maxPad = Math.min(2, kernel - 1 || 1);
+      const padding: [number, number, number, number] = [rng.int(0, maxPad), rng.int(0, maxPad), rng.int(0, maxPad), rng.int(0, maxPad)];
+      const stride = rng.int(1, 2);
+      const span = dilation * (kernel - 1) + 1;
+      if (shape.height + padding[0] + padding[2] < span || shape.width + padding[1] + padding[3] < span) continue;
+      x = b.layer(x, {
+        adder: kind === "adder",
+        outChannels: rng.pick([1, 3, 5, 7, 8, 11, 16]),
+        kernel,
+        stride,
+        dilation,
+        padding,
+        activation: rng.pick(ACTIVATIONS),
+        batchNorm: kind === "adder" || rng.chance(0.7),
+        // One network in four has a layer with γ all negative.
+        negativeGamma: rng.chance(0.25) ? 1 : 0.3,
+      });
+    }
+  }
+  const s = b.shapeOf(x);
+  const head = rng.int(0, 2);
+  if (head === 0) x = b.globalAvgPool(x, { activation: rng.chance(0.2) ? "relu" : "none" });
+  else if (head === 1 || s.height * s.width * s.channels > 1024) x = b.flatten(x);
+  const adderHead = rng.chance(0.4);
+  const out = b.denseLayer(x, { adder: adderHead, outFeatures: rng.int(2, 10), batchNorm: adderHead || rng.chance(0.5), activation: rng.chance(0.2) ? "relu6" : "none" });
+  return finish(b, out, seed);
+}

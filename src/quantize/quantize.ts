@@ -1,0 +1,168 @@
+// Graph → QModel: grids from calibrated ranges, conv-like layers quantized per SPEC.md, pools and
+// reshapes on their input's grid, residual adds rescaled, then the arena planned.
+
+import type { Graph, GraphNode, Shape } from "../graph/ir.js";
+import { inferShapes } from "../graph/shapes.js";
+import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js";
+import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
+import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
+import { type LayerStats, quantizeAdderLayer, quantizeMultiplyLayer } from "./layers.js";
+import { planModel } from "./arena.js";
+
+export interface QuantizeOptions {
+  /** Fold clamped adder weights' remainder into the bias (default true; false is an ablation). */
+  foldClampedWeights?: boolean;
+  /** Calibration method when samples are given (default "minmax"). */
+  method?: CalibrationMethod;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface QuantizationReport {
+  /** One row per conv-like layer, in execution order. */
+  layers: LayerStats[];
+  /** ADD ops: their shift. */
+  adds: { name: string; shift: number }[];
+  warnings: string[];
+}
+
+export interface QuantizeResult {
+  model: QModel;
+  report: QuantizationReport;
+  ranges: Map<string, Range>;
+  /** The grid of every value. */
+  grids: Map<string, Grid>;
+}
+
+const UNIT_GEOMETRY: Geometry = {
+  kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+  padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
+};
+
+function windowGeometry(kernel: [number, number], stride: [number, number], dilation: [number, number], pads: [number, number, number, number]): Geometry {
+  return {
+    kernelH: kernel[0], kernelW: kernel[1], strideH: stride[0], strideW: stride[1], dilationH: dilation[0], dilationW: dilation[1],
+    padTop: pads[0], padLeft: pads[1], padBottom: pads[2], padRight: pads[3],
+  };
+}
+
+/** Ops whose output shares the input's grid (they copy, select or average bytes). */
+const keepsGrid = (node: GraphNode): boolean =>
+  node.op === "max_pool" || node.op === "avg_pool" || node.op === "global_avg_pool" || node.op === "flatten";
+
+function assignGrids(graph: Graph, ranges: Map<string, Range>): Map<string, Grid> {
+  const rangeOf = (value: string): Range => {
+    const r = ranges.get(value);
+    if (!r) throw new Error(`quantize: no calibrated range for value "${value}"`);
+    return r;
+  };
+  const grids = new Map<string, Grid>([[graph.inputName, gridFromRange(rangeOf(graph.inputName))]]);
+  for (const node of graph.nodes) {
+    grids.set(node.output, keepsGrid(node) ? grids.get(node.inputs[0]!)! : gridFromRange(rangeOf(node.output)));
+  }
+  return grids;
+}
+
+const OP_KIND: Record<GraphNode["op"], OpKind> = {
+  conv2d: "conv2d", adder_conv2d: "adder_conv2d", dense: "dense", adder_dense: "adder_dense",
+  max_pool: "max_pool", avg_pool: "avg_pool", global_avg_pool: "global_avg_pool", add: "add", flatten: "reshape",
+};
+
+/** Calibrates (when given samples), quantizes every node and plans the arena. */
+export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Array[] | Map<string, Range>, options: QuantizeOptions = {}): QuantizeResult {
+  const fold = options.foldClampedWeights ?? true;
+  const shapes: Map<string, Shape> = inferShapes(graph);
+  const ranges = samplesOrRanges instanceof Map
+    ? samplesOrRanges
+    : calibrate(graph, samplesOrRanges, { ...(options.method ? { method: options.method } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const grids = assignGrids(graph, ranges);
+
+  const tensorIndex = new Map<string, number>();
+  const tensors: QTensor[] = [];
+  const addTensor = (value: string) => {
+    const shape = shapes.get(value)!;
+    const grid = grids.get(value)!;
+    tensorIndex.set(value, tensors.length);
+    tensors.push({ ...shape, zeroPoint: grid.zeroPoint, scale: grid.scale, offset: 0, name: value });
+  };
+  addTensor(graph.inputName);
+  for (const node of graph.nodes) addTensor(node.output);
+
+  const report: QuantizationReport = { layers: [], adds: [], warnings: [] };
+  const ops: QOp[] = graph.nodes.map((node): QOp => {
+    const x = grids.get(node.inputs[0]!)!;
+    const out = grids.get(node.output)!;
+    const op: QOp = {
+      kind: OP_KIND[node.op],
+      input0: tensorIndex.get(node.inputs[0]!)!,
+      output: tensorIndex.get(node.output)!,
+      ...activationClamp(node.activation, out),
+      shift: 0,
+      ...UNIT_GEOMETRY,
+      name: node.name,
+    };
+    switch (node.op) {
+      case "conv2d":
+      case "adder_conv2d":
+      case "dense":
+      case "adder_dense": {
+        const inChannels = shapes.get(node.inputs[0]!)!.channels;
+        const params = node.op === "adder_conv2d" || node.op === "adder_dense"
+          ? quantizeAdderLayer(node, inChannels, x, out, { foldClampedWeights: fold })
+          : quantizeMultiplyLayer(node, inChannels, x, out);
+        if (node.op === "conv2d" || node.op === "adder_conv2d") Object.assign(op, windowGeometry(node.kernel, node.stride, node.dilation, node.pads));
+        Object.assign(op, { weights: params.weights, bias: params.bias, mult: params.mult, shift: params.shift });
+        report.layers.push(params.stats);
+        report.warnings.push(...params.stats.warnings);
+        break;
+      }
+      case "max_pool":
+      case "avg_pool":
+        Object.assign(op, windowGeometry(node.kernel, node.stride, [1, 1], node.pads));
+        break;
+      case "add": {
+        const y = grids.get(node.inputs[1]!)!;
+        const { shift } = chooseShift(Math.max(x.scale, y.scale) / out.scale);
+        Object.assign(op, {
+          input1: tensorIndex.get(node.inputs[1]!)!,
+          shift,
+          mult0: multiplier(x.scale / out.scale, shift),
+          mult1: multiplier(y.scale / out.scale, shift),
+        });
+        report.adds.push({ name: node.name, shift });
+        break;
+      }
+      case "global_avg_pool":
+      case "flatten":
+        break;
+    }
+    return op;
+  });
+
+  const model = planModel({
+    tensors,
+    ops,
+    input: tensorIndex.get(graph.inputName)!,
+    output: tensorIndex.get(graph.outputName)!,
+    activationBytes: 0,
+  });
+  return { model, report, ranges, grids };
+}
+
+/** Calibrates (when given samples) and quantizes: the QModel with its arena planned. */
+export function quantize(graph: Graph, samplesOrRanges: readonly Float32Array[] | Map<string, Range>, options: QuantizeOptions = {}): QModel {
+  return quantizeGraph(graph, samplesOrRanges, options).model;
+}
+
+/** The report as a fixed-width text table. */
+export function formatQuantizationReport(report: QuantizationReport): string {
+  const rows = report.layers.map((l) =>
+    [
+      l.name.padEnd(24), l.op.padEnd(13), String(l.shift).padStart(5),
+      (100 * l.clampedFraction).toFixed(2).padStart(9) + "%",
+      l.foldedRemainder.toFixed(1).padStart(12), l.droppedRemainder.toFixed(1).padStart(12),
+    ].join(" "),
+  );
+  const header = ["layer".padEnd(24), "op".padEnd(13), "shift", "  clamped ", "  folded(Σr)", " dropped(Σr)"].join(" ");
+  const adds = report.adds.map((a) => `${a.name.padEnd(24)} ${"add".padEnd(13)} ${String(a.shift).padStart(5)}`);
+  return [header, ...rows, ...adds, ...report.warnings.map((w) => `warning: ${w}`)].join("\n");
+}
