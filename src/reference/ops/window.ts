@@ -1,0 +1,45 @@
+// The loop shared by the four conv-like ops (docs/SPEC.md): for each output pixel and channel,
+// accumulate one term per kernel tap in int32 (wrapping), then requantize. The op files supply
+// what a tap contributes, in bounds and in the padding.
+import type { QOp, QTensor } from "../../format/model.js";
+import { requantizeOutput } from "./requant.js";
+
+/** What one kernel tap adds to the accumulator, summed over its C input channels. */
+export interface TapRule {
+  /** In-bounds tap: x[xAt … xAt+C) against w[wAt … wAt+C). */
+  inBounds(x: Int8Array, xAt: number, w: Int8Array, wAt: number, channels: number, zx: number): number;
+  /** Padded tap: the input is z_x on every channel. */
+  padded(w: Int8Array, wAt: number, channels: number, zx: number): number;
+}
+
+type Shape = Pick<QTensor, "height" | "width" | "channels">;
+
+export function convLike(op: QOp, inShape: Shape, zx: number, out: QTensor, x: Int8Array, rule: TapRule): Int8Array {
+  const { kernelH: kh, kernelW: kw, strideH, strideW, dilationH, dilationW, padTop, padLeft } = op;
+  const { height: H, width: W, channels: C } = inShape;
+  const N = out.channels;
+  const weights = op.weights!;
+  const y = new Int8Array(out.height * out.width * N);
+  for (let oh = 0; oh < out.height; oh++) {
+    for (let ow = 0; ow < out.width; ow++) {
+      for (let n = 0; n < N; n++) {
+        let acc = 0;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * strideH + i * dilationH - padTop;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * strideW + j * dilationW - padLeft;
+            const wAt = ((n * kh + i) * kw + j) * C;
+            const inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+            const term = inside ? rule.inBounds(x, (ih * W + iw) * C, weights, wAt, C, zx) : rule.padded(weights, wAt, C, zx);
+            acc = (acc + term) | 0; // int32 wraparound
+          }
+        }
+        y[(oh * out.width + ow) * N + n] = requantizeOutput(acc, op.bias![n], op.mult![n], op.shift, out.zeroPoint, op.actMin, op.actMax);
+      }
+    }
+  }
+  return y;
+}
+
+/** DENSE and ADDER_DENSE: the 1×1 case over the K = H·W·C input bytes in NHWC order. */
+export const denseShape = (input: Shape): Shape => ({ height: 1, width: 1, channels: input.height * input.width * input.channels });
