@@ -19,7 +19,7 @@ impl Wasm3Instance {
     pub fn new(module_bytes: &[u8]) -> Result<Self, Error> {
         let env = wasm3::Environment::new().map_err(rt("environment"))?;
         let runtime = wasm3::Runtime::new(&env, STACK_SIZE).map_err(rt("runtime"))?;
-        let parsed = wasm3::Module::parse(&env, module_bytes.to_vec()).map_err(rt("parse"))?;
+        let parsed = wasm3::Module::parse(&env, without_data_count(module_bytes)?).map_err(rt("parse"))?;
         runtime.load_module(parsed).map_err(rt("load_module"))?;
         Ok(Wasm3Instance { runtime, _env: env })
     }
@@ -53,4 +53,45 @@ impl Instance for Wasm3Instance {
     fn memory_bytes(&mut self) -> u64 {
         self.memory().len() as u64
     }
+}
+
+/// Returns the module without its DataCount section (id 12).
+///
+/// The wasm3 release these crates vendor (0.5.0) rejects any module that has one
+/// ("out of order Wasm section": its order check never admits section 12), and
+/// AssemblyScript emits one whenever bulk memory is enabled. The section only
+/// lets a validator check `memory.init`/`data.drop` indices ahead of the code;
+/// dropping it changes nothing about how the module runs.
+fn without_data_count(module: &[u8]) -> Result<Vec<u8>, Error> {
+    const DATA_COUNT: u8 = 12;
+    let malformed = |what: &str| Error::Runtime(format!("malformed module: {what}"));
+    if module.len() < 8 || &module[..4] != b"\0asm" {
+        return Err(malformed("no wasm header"));
+    }
+    let mut out = module[..8].to_vec();
+    let mut pos = 8;
+    while pos < module.len() {
+        let id = module[pos];
+        let (size, leb_len) = read_leb_u32(&module[pos + 1..]).ok_or_else(|| malformed("section size"))?;
+        let end = pos + 1 + leb_len + size as usize;
+        if end > module.len() {
+            return Err(malformed("section past the end"));
+        }
+        if id != DATA_COUNT {
+            out.extend_from_slice(&module[pos..end]);
+        }
+        pos = end;
+    }
+    Ok(out)
+}
+
+fn read_leb_u32(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut value: u32 = 0;
+    for (i, &b) in bytes.iter().take(5).enumerate() {
+        value |= ((b & 0x7f) as u32) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
 }
