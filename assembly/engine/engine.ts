@@ -1,0 +1,31 @@
+// The engine's entry points as plain AssemblyScript functions. assembly/index.ts
+// exports them under the ABI names of docs/ABI.md; a WASI command build can
+// import them directly.
+import { STATUS_BAD_BUFFER } from "../../src/format/constants";
+import { loadModel, unload, errorOffset } from "./loader";
+import { runModel } from "./run";
+import { loaded, inputTensor, outputTensor, tensorRecord, tensorData, tensorSize } from "./state";
+import { ARENA_PTR, ARENA_SIZE } from "./arena";
+
+export function engineArenaPtr(): usize { return ARENA_PTR; }
+export function engineArenaSize(): usize { return ARENA_SIZE; }
+
+/** Validate and install the blob at [ptr, ptr+len), which must start at the arena's start. */
+export function engineLoad(ptr: usize, len: usize): i32 {
+  if (ptr != ARENA_PTR || len > ARENA_SIZE) {
+    unload();
+    return STATUS_BAD_BUFFER;
+  }
+  return loadModel(ptr, len, ARENA_SIZE);
+}
+
+/** Offset in the blob of the field that failed the last load, else −1. */
+export function engineErrorOffset(): i32 { return errorOffset; }
+
+/** Run the loaded model: STATUS_OK or STATUS_NOT_LOADED. */
+export function engineInvoke(): i32 { return runModel(); }
+
+export function engineInputPtr(): usize { return loaded ? tensorData(tensorRecord(inputTensor)) : 0; }
+export function engineInputSize(): i32 { return loaded ? tensorSize(tensorRecord(inputTensor)) : 0; }
+export function engineOutputPtr(): usize { return loaded ? tensorData(tensorRecord(outputTensor)) : 0; }
+export function engineOutputSize(): i32 { return loaded ? tensorSize(tensorRecord(outputTensor)) : 0; }

@@ -1,0 +1,276 @@
+// load(): parse and validate a model blob (docs/FORMAT.md) in the exact order of
+// its "Order of checks", so every reader reports the same first failure.
+//
+// Nothing here may trap on any input: every field is read inside the bytes
+// already known to be present, and size arithmetic is done in u64.
+import {
+  FORMAT_MAGIC, FORMAT_VERSION, FORMAT_KNOWN_FLAGS, HEADER_SIZE, CRC_START, FORMAT_ALIGN,
+  TENSOR_RECORD_SIZE, OP_RECORD_SIZE, NO_TENSOR, READ_SLACK,
+  H_MAGIC, H_VERSION, H_FLAGS, H_FILE_SIZE, H_CRC32, H_TENSOR_COUNT, H_OP_COUNT,
+  H_INPUT_TENSOR, H_OUTPUT_TENSOR, H_ACTIVATION_BYTES, H_TENSORS_OFFSET, H_OPS_OFFSET,
+  H_PARAMS_OFFSET, H_PARAMS_SIZE, H_RESERVED,
+  T_HEIGHT, T_WIDTH, T_CHANNELS, T_ZERO_POINT, T_RESERVED, T_OFFSET, T_SCALE,
+  O_OPCODE, O_RESERVED0, O_INPUT0, O_INPUT1, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H,
+  O_STRIDE_W, O_DILATION_H, O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_PAD_BOTTOM, O_PAD_RIGHT,
+  O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_RESERVED1, O_WEIGHTS, O_BIAS, O_MULT, O_RESERVED2,
+  OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL, OP_AVG_POOL,
+  OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_LAST, SHIFT_MIN, SHIFT_MAX,
+  STATUS_OK, STATUS_TRUNCATED, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_FLAGS,
+  STATUS_BAD_CRC, STATUS_BAD_LAYOUT, STATUS_BAD_TENSOR, STATUS_BAD_OP, STATUS_SHAPE_MISMATCH,
+  STATUS_PARAM_OUT_OF_RANGE, STATUS_ARENA_TOO_SMALL, STATUS_BAD_QUANT, STATUS_BAD_GRAPH,
+} from "../../src/format/constants";
+import { crc32 } from "./crc32";
+import { setModel, clearModel } from "./state";
+
+/** Byte offset (within the blob) of the field that failed the last load, else -1. */
+export let errorOffset: i32 = -1;
+
+/** One bit per tensor index (tensor_count ≤ 0xFFFF): "written by an earlier op". */
+const WRITTEN: usize = memory.data(0x10000 >> 3, 16);
+
+@inline function isWritten(t: u32): bool {
+  return (<i32>load<u8>(WRITTEN + (<usize>t >> 3)) & (1 << <i32>(t & 7))) != 0;
+}
+@inline function markWritten(t: u32): void {
+  const p = WRITTEN + (<usize>t >> 3);
+  store<u8>(p, <u8>(<i32>load<u8>(p) | (1 << <i32>(t & 7))));
+}
+
+@inline function align16(v: u64): u64 {
+  return (v + (FORMAT_ALIGN - 1)) & ~(<u64>FORMAT_ALIGN - 1);
+}
+
+/** Record the failing field's offset and return the status (for `return fail(...)`). */
+function fail(status: i32, offset: usize): i32 {
+  errorOffset = <i32>offset;
+  return status;
+}
+
+// Scratch results of the checks that need more than a status.
+let blob: usize = 0;
+let tensorCount: u32 = 0;
+let paramsSize: u64 = 0;
+let activationBytes: u64 = 0;
+let modelInput: u32 = 0;
+
+@inline function tensorAt(index: u32): usize {
+  return blob + HEADER_SIZE + <usize>index * TENSOR_RECORD_SIZE;
+}
+function tensorElems(t: usize): u64 {
+  return <u64>load<u16>(t + T_HEIGHT) * <u64>load<u16>(t + T_WIDTH) * <u64>load<u16>(t + T_CHANNELS);
+}
+
+/** Forget the loaded model (invoke then reports STATUS_NOT_LOADED). */
+export function unload(): void {
+  clearModel();
+  errorOffset = -1;
+}
+
+/**
+ * Validate the blob at `ptr` (`len` bytes supplied, `room` bytes of arena from `ptr`).
+ * On success the model is installed in ./state.
+ */
+export function loadModel(ptr: usize, len: usize, room: usize): i32 {
+  unload();
+  blob = ptr;
+
+  // 1. header identity, size, CRC
+  if (len < <usize>HEADER_SIZE) return fail(STATUS_TRUNCATED, 0);
+  if (load<u32>(ptr + H_MAGIC) != FORMAT_MAGIC) return fail(STATUS_BAD_MAGIC, H_MAGIC);
+  if (<i32>load<u16>(ptr + H_VERSION) != FORMAT_VERSION) return fail(STATUS_BAD_VERSION, H_VERSION);
+  if ((<i32>load<u16>(ptr + H_FLAGS) & ~FORMAT_KNOWN_FLAGS) != 0) return fail(STATUS_BAD_FLAGS, H_FLAGS);
+  const fileSize = <usize>load<u32>(ptr + H_FILE_SIZE);
+  if (fileSize < <usize>HEADER_SIZE || fileSize > len) return fail(STATUS_TRUNCATED, H_FILE_SIZE);
+  if (crc32(ptr + CRC_START, fileSize - CRC_START) != load<u32>(ptr + H_CRC32)) return fail(STATUS_BAD_CRC, H_CRC32);
+
+  // 2. header layout (the section offsets are the canonical ones)
+  tensorCount = <u32>load<u16>(ptr + H_TENSOR_COUNT);
+  const opCount = <u32>load<u16>(ptr + H_OP_COUNT);
+  if (tensorCount < 1) return fail(STATUS_BAD_LAYOUT, H_TENSOR_COUNT);
+  if (opCount < 1) return fail(STATUS_BAD_LAYOUT, H_OP_COUNT);
+  const opsOffset = align16(<u64>HEADER_SIZE + <u64>TENSOR_RECORD_SIZE * tensorCount);
+  const paramsOffset = align16(opsOffset + <u64>OP_RECORD_SIZE * opCount);
+  if (<u64>load<u32>(ptr + H_TENSORS_OFFSET) != HEADER_SIZE) return fail(STATUS_BAD_LAYOUT, H_TENSORS_OFFSET);
+  if (<u64>load<u32>(ptr + H_OPS_OFFSET) != opsOffset) return fail(STATUS_BAD_LAYOUT, H_OPS_OFFSET);
+  if (<u64>load<u32>(ptr + H_PARAMS_OFFSET) != paramsOffset) return fail(STATUS_BAD_LAYOUT, H_PARAMS_OFFSET);
+  paramsSize = <u64>load<u32>(ptr + H_PARAMS_SIZE);
+  if (paramsOffset > <u64>fileSize || paramsSize != <u64>fileSize - paramsOffset || (paramsSize & (FORMAT_ALIGN - 1)) != 0) {
+    return fail(STATUS_BAD_LAYOUT, H_PARAMS_SIZE);
+  }
+  if (load<u32>(ptr + H_RESERVED) != 0) return fail(STATUS_BAD_LAYOUT, H_RESERVED);
+  modelInput = <u32>load<u16>(ptr + H_INPUT_TENSOR);
+  const modelOutput = <u32>load<u16>(ptr + H_OUTPUT_TENSOR);
+  if (modelInput >= tensorCount) return fail(STATUS_BAD_TENSOR, H_INPUT_TENSOR);
+  if (modelOutput >= tensorCount) return fail(STATUS_BAD_TENSOR, H_OUTPUT_TENSOR);
+  // From here on every table lies inside [ptr, ptr + fileSize): paramsOffset ≤ fileSize.
+
+  // 3. tensor records
+  activationBytes = <u64>load<u32>(ptr + H_ACTIVATION_BYTES);
+  for (let i: u32 = 0; i < tensorCount; i++) {
+    const status = checkTensor(tensorAt(i));
+    if (status != STATUS_OK) return status;
+  }
+
+  // 4. op records
+  memory.fill(WRITTEN, 0, 0x10000 >> 3);
+  const ops = ptr + <usize>opsOffset;
+  for (let i: u32 = 0; i < opCount; i++) {
+    const status = checkOp(ops + <usize>i * OP_RECORD_SIZE);
+    if (status != STATUS_OK) return status;
+  }
+
+  // 5. the model output is produced
+  if (!isWritten(modelOutput)) return fail(STATUS_BAD_GRAPH, H_OUTPUT_TENSOR);
+
+  // 6. the arena holds blob + activations + read slack
+  const activationsOffset = align16(<u64>fileSize);
+  if (activationsOffset + activationBytes + READ_SLACK > <u64>room) return fail(STATUS_ARENA_TOO_SMALL, H_ACTIVATION_BYTES);
+
+  setModel(ptr + HEADER_SIZE, ops, ptr + <usize>paramsOffset, ptr + <usize>activationsOffset,
+    <i32>opCount, <i32>modelInput, <i32>modelOutput);
+  return STATUS_OK;
+}
+
+function checkTensor(t: usize): i32 {
+  const at = t - blob;
+  if (load<u16>(t + T_HEIGHT) == 0) return fail(STATUS_BAD_TENSOR, at + T_HEIGHT);
+  if (load<u16>(t + T_WIDTH) == 0) return fail(STATUS_BAD_TENSOR, at + T_WIDTH);
+  if (load<u16>(t + T_CHANNELS) == 0) return fail(STATUS_BAD_TENSOR, at + T_CHANNELS);
+  if (load<u8>(t + T_RESERVED) != 0) return fail(STATUS_BAD_LAYOUT, at + T_RESERVED);
+  if (<u64>load<u32>(t + T_OFFSET) + tensorElems(t) > activationBytes) return fail(STATUS_BAD_TENSOR, at + T_OFFSET);
+  const scale = load<f32>(t + T_SCALE);
+  if (!(scale > 0) || scale == Infinity) return fail(STATUS_BAD_TENSOR, at + T_SCALE);
+  return STATUS_OK;
+}
+
+@inline function isConvLike(code: i32): bool { return code >= OP_CONV2D && code <= OP_ADDER_DENSE; }
+@inline function isWindowed(code: i32): bool {
+  return code == OP_CONV2D || code == OP_ADDER_CONV2D || code == OP_MAX_POOL || code == OP_AVG_POOL;
+}
+@inline function isPool(code: i32): bool { return code == OP_MAX_POOL || code == OP_AVG_POOL; }
+
+/** [start, end) of a tensor's bytes in the activation region overlap? */
+function overlaps(a: usize, b: usize): bool {
+  const a0 = <u64>load<u32>(a + T_OFFSET), b0 = <u64>load<u32>(b + T_OFFSET);
+  return a0 < b0 + tensorElems(b) && b0 < a0 + tensorElems(a);
+}
+
+/** Window output extent ⌊(in + padA + padB − d·(k − 1) − 1) / s⌋ + 1, or 0 if none. */
+function windowExtent(inSize: i32, padA: i32, padB: i32, k: i32, s: i32, d: i32): i32 {
+  const span = inSize + padA + padB - d * (k - 1) - 1;
+  return span < 0 ? 0 : span / s + 1;
+}
+
+function checkOp(op: usize): i32 {
+  const at = op - blob;
+  const code = <i32>load<u8>(op + O_OPCODE);
+
+  // opcode and reserved fields, in field order
+  if (code < OP_CONV2D || code > OP_LAST) return fail(STATUS_BAD_OP, at + O_OPCODE);
+  if (load<u8>(op + O_RESERVED0) != 0) return fail(STATUS_BAD_LAYOUT, at + O_RESERVED0);
+  for (let k: usize = 0; k < 3; k++) {
+    if (load<u8>(op + O_RESERVED1 + k) != 0) return fail(STATUS_BAD_LAYOUT, at + O_RESERVED1 + k);
+  }
+  // fields 24/28/32 are parameters of conv-like ops, mult0/mult1 of ADD, reserved otherwise
+  const unusedFrom: usize = isConvLike(code) ? O_RESERVED2 : code == OP_ADD ? O_MULT : O_WEIGHTS;
+  for (let f = unusedFrom; f <= <usize>O_RESERVED2; f += 4) {
+    if (load<u32>(op + f) != 0) return fail(STATUS_BAD_LAYOUT, at + f);
+  }
+
+  // tensor indices
+  const in0 = <u32>load<u16>(op + O_INPUT0);
+  const in1 = <u32>load<u16>(op + O_INPUT1);
+  const out = <u32>load<u16>(op + O_OUTPUT);
+  if (in0 >= tensorCount) return fail(STATUS_BAD_OP, at + O_INPUT0);
+  if (code == OP_ADD ? in1 >= tensorCount : in1 != NO_TENSOR) return fail(STATUS_BAD_OP, at + O_INPUT1);
+  if (out >= tensorCount) return fail(STATUS_BAD_OP, at + O_OUTPUT);
+
+  // graph rules for the inputs: the model input or an earlier op's output
+  if (in0 != modelInput && !isWritten(in0)) return fail(STATUS_BAD_GRAPH, at + O_INPUT0);
+  if (code == OP_ADD && in1 != modelInput && !isWritten(in1)) return fail(STATUS_BAD_GRAPH, at + O_INPUT1);
+
+  // geometry
+  const windowed = isWindowed(code);
+  const pool = isPool(code);
+  for (let f: usize = O_KERNEL_H; f <= <usize>O_DILATION_W; f++) {
+    const v = load<u8>(op + f);
+    const isDilation = f >= <usize>O_DILATION_H;
+    const mustBeOne = !windowed || (pool && isDilation);
+    if (mustBeOne ? v != 1 : v == 0) return fail(STATUS_BAD_OP, at + f);
+  }
+  const kh = <i32>load<u8>(op + O_KERNEL_H), kw = <i32>load<u8>(op + O_KERNEL_W);
+  for (let f: usize = O_PAD_TOP; f <= <usize>O_PAD_RIGHT; f++) {
+    const v = <i32>load<u8>(op + f);
+    const kernel = (f == <usize>O_PAD_TOP || f == <usize>O_PAD_BOTTOM) ? kh : kw;
+    if (windowed ? (pool && v >= kernel) : v != 0) return fail(STATUS_BAD_OP, at + f);
+  }
+
+  // quantization fields
+  const requantizes = isConvLike(code) || code == OP_ADD;
+  if (load<i8>(op + O_ACT_MIN) > load<i8>(op + O_ACT_MAX)) return fail(STATUS_BAD_QUANT, at + O_ACT_MIN);
+  const shift = <i32>load<u8>(op + O_SHIFT);
+  if (requantizes ? shift < SHIFT_MIN || shift > SHIFT_MAX : shift != 0) return fail(STATUS_BAD_QUANT, at + O_SHIFT);
+  const t0 = tensorAt(in0), to = tensorAt(out);
+  if (!requantizes) {
+    // pools and reshape keep the input's grid
+    if (load<i8>(to + T_ZERO_POINT) != load<i8>(t0 + T_ZERO_POINT)) return fail(STATUS_BAD_QUANT, to - blob + T_ZERO_POINT);
+    if (load<u32>(to + T_SCALE) != load<u32>(t0 + T_SCALE)) return fail(STATUS_BAD_QUANT, to - blob + T_SCALE);
+  }
+
+  // output shape
+  const status = checkShape(op, code, t0, to);
+  if (status != STATUS_OK) return status;
+
+  // output: written once, never the model input, not overlapping an input
+  if (out == modelInput || isWritten(out) || overlaps(to, t0)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
+  if (code == OP_ADD && overlaps(to, tensorAt(in1))) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
+
+  // parameter arrays
+  if (isConvLike(code)) {
+    const n = <u64>load<u16>(to + T_CHANNELS);
+    const perFilter = (code == OP_DENSE || code == OP_ADDER_DENSE)
+      ? tensorElems(t0)
+      : <u64>kh * <u64>kw * <u64>load<u16>(t0 + T_CHANNELS);
+    if (!paramFits(load<u32>(op + O_WEIGHTS), n * perFilter)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_WEIGHTS);
+    if (!paramFits(load<u32>(op + O_BIAS), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_BIAS);
+    if (!paramFits(load<u32>(op + O_MULT), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_MULT);
+  }
+
+  markWritten(out);
+  return STATUS_OK;
+}
+
+@inline function paramFits(offset: u32, bytes: u64): bool {
+  return (offset & (FORMAT_ALIGN - 1)) == 0 && <u64>offset + bytes <= paramsSize;
+}
+
+/** The output tensor's shape against the one the op's inputs and geometry give. */
+function checkShape(op: usize, code: i32, t0: usize, to: usize): i32 {
+  let h = 1, w = 1, c = <i32>load<u16>(t0 + T_CHANNELS);
+  const oc = <i32>load<u16>(to + T_CHANNELS);
+  if (isWindowed(code)) {
+    h = windowExtent(<i32>load<u16>(t0 + T_HEIGHT), <i32>load<u8>(op + O_PAD_TOP), <i32>load<u8>(op + O_PAD_BOTTOM),
+      <i32>load<u8>(op + O_KERNEL_H), <i32>load<u8>(op + O_STRIDE_H), <i32>load<u8>(op + O_DILATION_H));
+    w = windowExtent(<i32>load<u16>(t0 + T_WIDTH), <i32>load<u8>(op + O_PAD_LEFT), <i32>load<u8>(op + O_PAD_RIGHT),
+      <i32>load<u8>(op + O_KERNEL_W), <i32>load<u8>(op + O_STRIDE_W), <i32>load<u8>(op + O_DILATION_W));
+    if (code == OP_CONV2D || code == OP_ADDER_CONV2D) c = oc; // any number of filters
+  } else if (code == OP_DENSE || code == OP_ADDER_DENSE) {
+    c = oc;
+  } else if (code == OP_ADD) {
+    // input1 must have input0's shape
+    const t1 = tensorAt(<u32>load<u16>(op + O_INPUT1));
+    for (let f: usize = T_HEIGHT; f <= <usize>T_CHANNELS; f += 2) {
+      if (load<u16>(t1 + f) != load<u16>(t0 + f)) return fail(STATUS_SHAPE_MISMATCH, t1 - blob + f);
+    }
+    h = <i32>load<u16>(t0 + T_HEIGHT);
+    w = <i32>load<u16>(t0 + T_WIDTH);
+  } else if (code == OP_RESHAPE) {
+    if (tensorElems(to) != tensorElems(t0)) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_HEIGHT);
+    return STATUS_OK;
+  }
+  // OP_GLOBAL_AVG_POOL keeps h = w = 1, c = C
+  if (<i32>load<u16>(to + T_HEIGHT) != h) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_HEIGHT);
+  if (<i32>load<u16>(to + T_WIDTH) != w) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_WIDTH);
+  if (oc != c) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_CHANNELS);
+  return STATUS_OK;
+}

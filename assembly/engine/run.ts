@@ -1,0 +1,29 @@
+// invoke(): run the loaded model's ops in table order.
+import {
+  O_OPCODE, OP_RECORD_SIZE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
+  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, STATUS_OK, STATUS_NOT_LOADED,
+} from "../../src/format/constants";
+import { loaded, opTable, opCount } from "./state";
+import { convLike } from "../ops/conv_common";
+import { pool2d, globalAvgPool } from "../ops/pool";
+import { add } from "../ops/add";
+import { reshape } from "../ops/reshape";
+
+export function runModel(): i32 {
+  if (!loaded) return STATUS_NOT_LOADED;
+  for (let i = 0; i < opCount; i++) {
+    const op = opTable + <usize>i * OP_RECORD_SIZE;
+    switch (<i32>load<u8>(op + O_OPCODE)) {
+      case OP_CONV2D:
+      case OP_ADDER_CONV2D:
+      case OP_DENSE:
+      case OP_ADDER_DENSE: convLike(op); break;
+      case OP_MAX_POOL:
+      case OP_AVG_POOL: pool2d(op); break;
+      case OP_GLOBAL_AVG_POOL: globalAvgPool(op); break;
+      case OP_ADD: add(op); break;
+      case OP_RESHAPE: reshape(op); break;
+    }
+  }
+  return STATUS_OK;
+}

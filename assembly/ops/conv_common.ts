@@ -1,0 +1,106 @@
+// The window walk shared by CONV2D, ADDER_CONV2D, DENSE and ADDER_DENSE.
+//
+// For each output pixel and each block of four filters, every kernel row is cut
+// into runs of bytes that are consecutive in both the NHWC input and the
+// [n][i][j][c] weights: the in-bounds taps (one run when dilation_w = 1, one per
+// tap otherwise) and the padded taps left and right of them (or the whole row).
+// Adder ops compare padded taps with the input zero point (|z_x − qw|, not zero);
+// multiply ops skip them (they contribute (z_x − z_x)·qw = 0).
+import {
+  O_OPCODE, O_INPUT0, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H, O_STRIDE_W, O_DILATION_H,
+  O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_WEIGHTS, O_BIAS, O_MULT,
+  OP_DENSE, OP_ADDER_DENSE, OP_ADDER_CONV2D,
+} from "../../src/format/constants";
+import {
+  paramsBase, tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
+} from "../engine/state";
+import { ACC4, ZERO_POINT_RUN, clearAcc4 } from "./segment";
+import { sad_4x16_u16acc } from "./adder_conv";
+import { dot_4x16_i32acc } from "./conv";
+import { requantizeOutput } from "./requant";
+
+/** One run of `len` bytes at input `x` (or of padding when `xStep` = 0) against four filters. */
+@inline function run4(adder: bool, x: usize, xStep: usize, w0: usize, w1: usize, w2: usize, w3: usize,
+                      offset: usize, len: i32, zx: i32): void {
+  if (len <= 0) return;
+  if (adder) sad_4x16_u16acc(x, xStep, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len);
+  else if (xStep != 0) dot_4x16_i32acc(x, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len, zx);
+}
+
+/** Number of taps j ≥ 0 with base + j·d < limit (0 if none). */
+@inline function tapsBelow(base: i32, d: i32, limit: i32): i32 {
+  return base >= limit ? 0 : (limit - base + d - 1) / d;
+}
+
+export function convLike(op: usize): void {
+  const code = <i32>load<u8>(op + O_OPCODE);
+  const adder = code == OP_ADDER_CONV2D || code == OP_ADDER_DENSE;
+  const dense = code == OP_DENSE || code == OP_ADDER_DENSE;
+  const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
+  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+
+  // DENSE is the 1×1 case over the K = H·W·C input bytes
+  const H = dense ? 1 : tensorHeight(tin), W = dense ? 1 : tensorWidth(tin);
+  const C = dense ? tensorSize(tin) : tensorChannels(tin);
+  const OH = tensorHeight(tout), OW = tensorWidth(tout), N = tensorChannels(tout);
+  const kh = <i32>load<u8>(op + O_KERNEL_H), kw = <i32>load<u8>(op + O_KERNEL_W);
+  const sh = <i32>load<u8>(op + O_STRIDE_H), sw = <i32>load<u8>(op + O_STRIDE_W);
+  const dh = <i32>load<u8>(op + O_DILATION_H), dw = <i32>load<u8>(op + O_DILATION_W);
+  const padTop = <i32>load<u8>(op + O_PAD_TOP), padLeft = <i32>load<u8>(op + O_PAD_LEFT);
+  const lo = <i32>load<i8>(op + O_ACT_MIN), hi = <i32>load<i8>(op + O_ACT_MAX);
+  const shift = <i32>load<u8>(op + O_SHIFT);
+  const zx = tensorZeroPoint(tin), zOut = tensorZeroPoint(tout);
+  const x = tensorData(tin);
+  let y = tensorData(tout);
+  const weights = paramsBase + <usize>load<u32>(op + O_WEIGHTS);
+  const bias = paramsBase + <usize>load<u32>(op + O_BIAS);
+  const mult = paramsBase + <usize>load<u32>(op + O_MULT);
+  const rowBytes = kw * C;
+  const filterBytes = <usize>(kh * rowBytes);
+
+  memory.fill(ZERO_POINT_RUN, <u8>zx, 16);
+
+  for (let oh = 0; oh < OH; oh++) {
+    const ihBase = oh * sh - padTop;
+    for (let ow = 0; ow < OW; ow++) {
+      const iwBase = ow * sw - padLeft;
+      // taps [j0, j1) of each kernel row fall inside the input's width
+      const j0 = min(kw, tapsBelow(iwBase, dw, 0));
+      const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
+      for (let n = 0; n < N; n += 4) {
+        // a block past the last filter repeats it; its sums are not stored
+        const w0 = weights + <usize>n * filterBytes;
+        const w1 = n + 1 < N ? w0 + filterBytes : w0;
+        const w2 = n + 2 < N ? w1 + filterBytes : w1;
+        const w3 = n + 3 < N ? w2 + filterBytes : w2;
+        clearAcc4();
+        for (let i = 0; i < kh; i++) {
+          const ih = ihBase + i * dh;
+          const row = <usize>(i * rowBytes);
+          if (ih < 0 || ih >= H) {
+            run4(adder, ZERO_POINT_RUN, 0, w0, w1, w2, w3, row, rowBytes, zx);
+            continue;
+          }
+          const xRow = x + <usize>(ih * W) * <usize>C;
+          run4(adder, ZERO_POINT_RUN, 0, w0, w1, w2, w3, row, j0 * C, zx);
+          if (dw == 1) {
+            run4(adder, xRow + <usize>((iwBase + j0) * C), 16, w0, w1, w2, w3, row + <usize>(j0 * C), (j1 - j0) * C, zx);
+          } else {
+            for (let j = j0; j < j1; j++) {
+              run4(adder, xRow + <usize>((iwBase + j * dw) * C), 16, w0, w1, w2, w3, row + <usize>(j * C), C, zx);
+            }
+          }
+          run4(adder, ZERO_POINT_RUN, 0, w0, w1, w2, w3, row + <usize>(j1 * C), (kw - j1) * C, zx);
+        }
+        const count = min(4, N - n);
+        for (let f = 0; f < count; f++) {
+          const sum = load<i32>(ACC4 + (<usize>f << 2));
+          const acc = adder ? -sum : sum;
+          const ch = <usize>(n + f) << 2;
+          store<i8>(y + <usize>f, requantizeOutput(acc, load<i32>(bias + ch), load<i32>(mult + ch), shift, zOut, lo, hi));
+        }
+        y += <usize>count;
+      }
+    }
+  }
+}

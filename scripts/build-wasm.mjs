@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Builds the kernel module twice from the same sources (assembly/):
+//   build/addernet.simd.wasm    SIMD128 loops
+//   build/addernet.scalar.wasm  scalar loops, MVP features only
+// Compiler options are in asconfig.json (targets "simd" and "scalar").
+//
+//   node scripts/build-wasm.mjs [--arena-bytes N] [--out PATH] [--build simd|scalar]
+//
+// --arena-bytes sets the arena (default 4 MiB); with --out, only one build
+// (--build, default simd) is written to PATH, e.g. a module right-sized for one model.
+// Linear memory is fixed: initial = maximum = the fewest 64 KiB pages holding
+// all static data, which ends with the arena at __heap_base.
+import asc from "assemblyscript/asc";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const PAGE = 65536;
+const DEFAULT_ARENA_BYTES = 4 << 20;
+const BUILDS = ["simd", "scalar"];
+
+/** Compile one target; returns the module bytes or throws with the compiler's output. */
+async function compile(build, extraArgs) {
+  let binary = null;
+  const errors = [];
+  const { error } = await asc.main(
+    ["--baseDir", root, "--config", "asconfig.json", "--target", build, "--outFile", "kernel.wasm", ...extraArgs],
+    {
+      writeFile(name, contents) {
+        if (name.endsWith(".wasm")) binary = contents;
+      },
+      stdout: asc.createMemoryStream(),
+      stderr: asc.createMemoryStream((chunk) => errors.push(String(chunk))),
+    },
+  );
+  if (error || !binary) throw new Error(`asc failed for the ${build} build:\n${errors.join("")}${error ?? ""}`);
+  return binary;
+}
+
+function exportedValue(instance, name) {
+  const v = instance.exports[name];
+  return typeof v === "function" ? v() : v.value;
+}
+
+/** Build one kernel with a fixed memory size and check the ABI's invariants. */
+export async function buildKernel(build, arenaBytes = DEFAULT_ARENA_BYTES) {
+  if (!BUILDS.includes(build)) throw new Error(`unknown build "${build}" (expected ${BUILDS.join(" or ")})`);
+  if (!Number.isInteger(arenaBytes) || arenaBytes < 16 || arenaBytes % 16 !== 0) {
+    throw new Error(`--arena-bytes must be a positive multiple of 16, found ${arenaBytes}`);
+  }
+  const use = ["--use", `ARENA_BYTES=${arenaBytes}`];
+  // first pass: where does static data end?
+  const probe = await WebAssembly.instantiate(await compile(build, use), {});
+  const heapBase = exportedValue(probe.instance, "__heap_base") >>> 0;
+  const pages = Math.ceil(heapBase / PAGE);
+  const binary = await compile(build, [...use, "--initialMemory", String(pages), "--maximumMemory", String(pages)]);
+
+  const module = await WebAssembly.compile(binary);
+  const imports = WebAssembly.Module.imports(module);
+  if (imports.length !== 0) throw new Error(`${build} build has imports: ${JSON.stringify(imports)}`);
+  const { exports } = await WebAssembly.instantiate(module, {});
+  const arenaEnd = (exports.arena_ptr() >>> 0) + (exports.arena_size() >>> 0);
+  if (arenaEnd !== heapBase) {
+    throw new Error(`${build} build: the arena must end at __heap_base (${heapBase}), it ends at ${arenaEnd}`);
+  }
+  if (exports.memory.buffer.byteLength !== pages * PAGE) throw new Error(`${build} build: memory is not ${pages} pages`);
+  return { binary, pages, heapBase };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      "arena-bytes": { type: "string" },
+      out: { type: "string" },
+      build: { type: "string" },
+    },
+  });
+  const arenaBytes = values["arena-bytes"] === undefined ? DEFAULT_ARENA_BYTES : Number(values["arena-bytes"]);
+  const targets = values.out
+    ? [{ build: values.build ?? "simd", path: resolve(values.out) }]
+    : BUILDS.map((build) => ({ build, path: resolve(root, "build", `addernet.${build}.wasm`) }));
+  for (const { build, path } of targets) {
+    const { binary, pages, heapBase } = await buildKernel(build, arenaBytes);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, binary);
+    console.log(`${path}: ${binary.length} bytes (${(binary.length / 1024).toFixed(1)} KiB), ` +
+      `memory ${pages} pages, arena ${arenaBytes} bytes, __heap_base ${heapBase}`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
