@@ -22,11 +22,11 @@ const DEFAULT_ARENA_BYTES = 4 << 20;
 const BUILDS = ["simd", "scalar"];
 
 /** Compile one target; returns the module bytes or throws with the compiler's output. */
-async function compile(build, extraArgs) {
+async function compile(build, extraArgs, config = "asconfig.json") {
   let binary = null;
   const errors = [];
   const { error } = await asc.main(
-    ["--baseDir", root, "--config", "asconfig.json", "--target", build, "--outFile", "kernel.wasm", ...extraArgs],
+    ["--baseDir", root, "--config", config, "--target", build, "--outFile", "kernel.wasm", ...extraArgs],
     {
       writeFile(name, contents) {
         if (name.endsWith(".wasm")) binary = contents;
@@ -69,6 +69,18 @@ export async function buildKernel(build, arenaBytes = DEFAULT_ARENA_BYTES) {
   return { binary, pages, heapBase };
 }
 
+/**
+ * The WASI command build (assembly/wasi/main.ts): the same engine behind a
+ * `_start` that reads <model> <input> <output> files; imports WASI only.
+ */
+export async function buildWasi(build) {
+  const binary = await compile(build, [], "assembly/wasi/asconfig.json");
+  const imports = WebAssembly.Module.imports(await WebAssembly.compile(binary));
+  const foreign = imports.filter((i) => i.module !== "wasi_snapshot_preview1");
+  if (foreign.length !== 0) throw new Error(`WASI ${build} build imports more than WASI: ${JSON.stringify(foreign)}`);
+  return binary;
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -87,6 +99,14 @@ async function main() {
     writeFileSync(path, binary);
     console.log(`${path}: ${binary.length} bytes (${(binary.length / 1024).toFixed(1)} KiB), ` +
       `memory ${pages} pages, arena ${arenaBytes} bytes, __heap_base ${heapBase}`);
+  }
+  if (!values.out) {
+    for (const build of BUILDS) {
+      const path = resolve(root, "build", `addernet-wasi.${build}.wasm`);
+      const binary = await buildWasi(build);
+      writeFileSync(path, binary);
+      console.log(`${path}: ${binary.length} bytes (WASI command)`);
+    }
   }
 }
 
