@@ -121,8 +121,28 @@ export function fitBatchNorms(graph: Graph, inputs: readonly Float32Array[]): vo
   }
 }
 
-/** `count` HWC inputs with values N(0, 1), seeded. */
+/**
+ * `count` seeded HWC inputs that look like images rather than white noise: per channel a random
+ * level, a random gradient and a random low-frequency wave, plus N(0, 0.3²) noise (values mostly
+ * within ±3). Whole-image differences survive global pooling, so a classifier's outputs depend
+ * on the input and not only on noise.
+ */
 export function calibrationSamples(shape: Shape, count: number, seed: number): Float32Array[] {
   const rng = new Rng(seed);
-  return Array.from({ length: count }, () => rng.normals(shape.height * shape.width * shape.channels));
+  const { height: H, width: W, channels: C } = shape;
+  return Array.from({ length: count }, () => {
+    const x = new Float32Array(H * W * C);
+    for (let c = 0; c < C; c++) {
+      const level = rng.normal();
+      const [gy, gx] = [rng.normal() / H, rng.normal() / W];
+      const [fy, fx, phase, amplitude] = [rng.uniform(0, 3) / H, rng.uniform(0, 3) / W, rng.uniform(0, 2 * Math.PI), rng.uniform(0, 1)];
+      for (let h = 0; h < H; h++) {
+        for (let w = 0; w < W; w++) {
+          const wave = amplitude * Math.sin(2 * Math.PI * (fy * h + fx * w) + phase);
+          x[(h * W + w) * C + c] = level + gy * (h - H / 2) + gx * (w - W / 2) + wave + 0.3 * rng.normal();
+        }
+      }
+    }
+    return x;
+  });
 }

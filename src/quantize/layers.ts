@@ -17,6 +17,8 @@ export interface ConvLikeParams {
   bias: Int32Array;
   mult: Int32Array;
   shift: number;
+  /** Adder layers: per-channel clamped remainder r_n = Σ|w − w_c|/s_x (input grid steps). */
+  remainders: Float64Array;
   stats: LayerStats;
 }
 
@@ -94,6 +96,7 @@ export function quantizeAdderLayer(node: ConvNode | DenseNode, inChannels: numbe
   const weights = new Int8Array(w.length);
   const bias = new Int32Array(channels);
   const ratios = new Float64Array(channels);
+  const remainders = new Float64Array(channels);
   for (let n = 0; n < channels; n++) {
     let remainder = 0;
     for (let k = n * perChannel; k < (n + 1) * perChannel; k++) {
@@ -110,6 +113,7 @@ export function quantizeAdderLayer(node: ConvNode | DenseNode, inChannels: numbe
         weights[k] = clampInt8(roundHalfAway(v / x.scale) + x.zeroPoint);
       }
     }
+    remainders[n] = remainder;
     stats.maxChannelRemainder = Math.max(stats.maxChannelRemainder, remainder);
     if (options.foldClampedWeights) stats.foldedRemainder += remainder;
     else {
@@ -126,7 +130,7 @@ export function quantizeAdderLayer(node: ConvNode | DenseNode, inChannels: numbe
   }
   stats.clampedFraction = stats.clampedWeights / w.length;
   const { mult, shift } = requantization(ratios, stats);
-  return { weights, bias, mult, shift, stats };
+  return { weights, bias, mult, shift, remainders, stats };
 }
 
 export function quantizeMultiplyLayer(node: ConvNode | DenseNode, inChannels: number, x: Grid, out: Grid): ConvLikeParams {
@@ -151,5 +155,5 @@ export function quantizeMultiplyLayer(node: ConvNode | DenseNode, inChannels: nu
     ratios[n] = (x.scale * sw) / out.scale;
   }
   const { mult, shift } = requantization(ratios, stats);
-  return { weights, bias, mult, shift, stats };
+  return { weights, bias, mult, shift, remainders: new Float64Array(channels), stats };
 }
