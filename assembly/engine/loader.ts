@@ -72,6 +72,13 @@ export function unload(): void {
  */
 export function loadModel(ptr: usize, len: usize, room: usize): i32 {
   unload();
+  const status = validate(ptr, len, room);
+  // static memory outside the arena is left as found (zeros), call after call
+  memory.fill(WRITTEN, 0, 0x10000 >> 3);
+  return status;
+}
+
+function validate(ptr: usize, len: usize, room: usize): i32 {
   blob = ptr;
 
   // 1. header identity, size, CRC
@@ -112,7 +119,6 @@ export function loadModel(ptr: usize, len: usize, room: usize): i32 {
   }
 
   // 4. op records
-  memory.fill(WRITTEN, 0, 0x10000 >> 3);
   const ops = ptr + <usize>opsOffset;
   for (let i: u32 = 0; i < opCount; i++) {
     const status = checkOp(ops + <usize>i * OP_RECORD_SIZE);

@@ -103,4 +103,7 @@ export function convLike(op: usize): void {
       }
     }
   }
+  // static memory outside the arena is left as found (zeros), call after call
+  memory.fill(ZERO_POINT_RUN, 0, 16);
+  clearAcc4();
 }

@@ -1,0 +1,70 @@
+// The module itself: zero imports, fixed memory, the ABI's exports in both builds.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ABI_VERSION, STATUS_NOT_LOADED } from "../../src/format/constants.js";
+import { KERNEL_BUILDS, compileKernel, kernelWasmPath, KernelInstance } from "../../src/runtime/kernel.js";
+import { ensureKernelsBuilt } from "./setup.js";
+
+const ABI_EXPORTS = [
+  "__data_end", "__heap_base", "abi_version", "arena_ptr", "arena_size", "error_offset", "input_ptr",
+  "input_size", "invoke", "load", "memory", "output_ptr", "output_size",
+];
+
+/** The memory section's limits, read from the binary: [initial, maximum | undefined]. */
+function memoryLimits(wasm: Uint8Array): [number, number | undefined] {
+  let p = 8;
+  const leb = (): number => {
+    let v = 0, shift = 0, b: number;
+    do { b = wasm[p++]; v |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+    return v >>> 0;
+  };
+  while (p < wasm.length) {
+    const id = wasm[p++];
+    const size = leb();
+    if (id === 5) {
+      leb(); // count
+      const flags = leb();
+      const initial = leb();
+      return [initial, flags & 1 ? leb() : undefined];
+    }
+    p += size;
+  }
+  throw new Error("no memory section");
+}
+
+describe("kernel module", () => {
+  beforeAll(ensureKernelsBuilt);
+
+  it.each(KERNEL_BUILDS)("%s build: no imports, fixed memory, the ABI exports, arena ending at __heap_base", async (build) => {
+    const wasm = readFileSync(kernelWasmPath(build));
+    const module = await compileKernel(build, wasm);
+    expect(WebAssembly.Module.imports(module)).toEqual([]);
+    expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(ABI_EXPORTS);
+    const [initial, maximum] = memoryLimits(wasm);
+    expect(maximum).toBe(initial);
+
+    const k = await KernelInstance.create(build, module);
+    const e = k.exports;
+    expect(e.abi_version()).toBe(ABI_VERSION);
+    expect(k.arenaPtr % 16).toBe(0);
+    expect(k.arenaPtr + k.arenaSize).toBe(e.__heap_base.value);
+    expect(e.__data_end.value).toBe(e.__heap_base.value);
+    // fewest pages that hold everything
+    expect(k.memory.buffer.byteLength).toBe(Math.ceil(e.__heap_base.value / 65536) * 65536);
+    expect(k.memory.buffer.byteLength).toBe(initial * 65536);
+    expect(e.invoke()).toBe(STATUS_NOT_LOADED);
+    expect([e.input_size(), e.output_size()]).toEqual([0, 0]);
+    // goal: ≤ 16 KiB per module
+    expect(wasm.length).toBeLessThanOrEqual(16 * 1024);
+  });
+
+  it("both builds export the same functions with the same signatures", async () => {
+    const [simd, scalar] = await Promise.all(KERNEL_BUILDS.map((b) => compileKernel(b)));
+    expect(WebAssembly.Module.exports(simd)).toEqual(WebAssembly.Module.exports(scalar));
+    const arity = async (m: WebAssembly.Module) => {
+      const { exports } = await WebAssembly.instantiate(m, {});
+      return Object.fromEntries(Object.entries(exports).map(([n, v]) => [n, typeof v === "function" ? v.length : typeof v]));
+    };
+    expect(await arity(simd)).toEqual(await arity(scalar));
+  });
+});
