@@ -21,6 +21,14 @@ const UNARY: Readonly<Record<Exclude<QOp["kind"], "add">, UnaryOp>> = {
   reshape: (_op, _input, _output, x) => reshape(x),
 };
 
+/** Runs one op of `model` on its input bytes (input0, and input1 for "add"); returns the output bytes. */
+export function runOp(model: QModel, op: QOp, x0: Int8Array, x1?: Int8Array): Int8Array {
+  const output = model.tensors[op.output];
+  if (op.kind !== "add") return UNARY[op.kind](op, model.tensors[op.input0], output, x0);
+  if (x1 === undefined) throw new Error(`add: input1 (tensor ${op.input1}) bytes missing`);
+  return add(op, model.tensors[op.input0], model.tensors[op.input1!], output, x0, x1);
+}
+
 /** Every tensor's bytes after running `model` on `input` (index = tensor index; unwritten tensors are zeros). */
 export function runReferenceAll(model: QModel, input: Int8Array): Int8Array[] {
   const inputTensor = model.tensors[model.input];
@@ -30,18 +38,13 @@ export function runReferenceAll(model: QModel, input: Int8Array): Int8Array[] {
   }
   const values: (Int8Array | undefined)[] = model.tensors.map(() => undefined);
   values[model.input] = input.slice();
-  const read = (op: QOp, index: number, t: number): Int8Array => {
-    const v = values[t];
-    if (v === undefined) throw new Error(`op ${index} (${op.kind}) reads tensor ${t} before it is written`);
-    return v;
-  };
   model.ops.forEach((op, index) => {
-    const output = model.tensors[op.output];
-    const x = read(op, index, op.input0);
-    values[op.output] =
-      op.kind === "add"
-        ? add(op, model.tensors[op.input0], model.tensors[op.input1!], output, x, read(op, index, op.input1!))
-        : UNARY[op.kind](op, model.tensors[op.input0], output, x);
+    const read = (t: number): Int8Array => {
+      const v = values[t];
+      if (v === undefined) throw new Error(`op ${index} (${op.kind}) reads tensor ${t} before it is written`);
+      return v;
+    };
+    values[op.output] = runOp(model, op, read(op.input0), op.input1 === undefined ? undefined : read(op.input1));
   });
   return values.map((v, t) => v ?? new Int8Array(tensorBytes(model.tensors[t])));
 }
