@@ -7,7 +7,7 @@ import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js"
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
 import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
 import { type LayerStats, quantizeAdderLayer, quantizeMultiplyLayer } from "./layers.js";
-import { planModel } from "./arena.js";
+import { applyArenaPlan, type ArenaPlan, planArena } from "../plan/arena.js";
 
 export interface QuantizeOptions {
   /** Fold clamped adder weights' remainder into the bias (default true; false is an ablation). */
@@ -31,6 +31,8 @@ export interface QuantizeResult {
   ranges: Map<string, Range>;
   /** The grid of every value. */
   grids: Map<string, Grid>;
+  /** The arena plan applied to the model (peak activation bytes vs the lower bound). */
+  plan: ArenaPlan;
 }
 
 const UNIT_GEOMETRY: Geometry = {
@@ -138,14 +140,9 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
     return op;
   });
 
-  const model = planModel({
-    tensors,
-    ops,
-    input: tensorIndex.get(graph.inputName)!,
-    output: tensorIndex.get(graph.outputName)!,
-    activationBytes: 0,
-  });
-  return { model, report, ranges, grids };
+  const unplanned: QModel = { tensors, ops, input: tensorIndex.get(graph.inputName)!, output: tensorIndex.get(graph.outputName)!, activationBytes: 0 };
+  const plan = planArena(unplanned);
+  return { model: applyArenaPlan(unplanned, plan), report, ranges, grids, plan };
 }
 
 /** Calibrates (when given samples) and quantizes: the QModel with its arena planned. */
