@@ -34,10 +34,10 @@ describe("quantize → packModel → readModel → runReference", () => {
 
   it("ResNet-20: int8 agrees with float", () => {
     const graph = buildResNet20(1);
-    const { read, report, bytes } = roundTrip(graph, 16);
+    const { read, report, bytes, plan } = roundTrip(graph, 16);
     expect(report.layers.filter((l) => l.op === "adder_conv2d")).toHaveLength(18 + 2);
     const a = agreement(graph, read, calibrationSamples(graph.inputShape, 16, 300));
-    console.log(`ResNet-20 (${bytes.length} bytes, ${read.activationBytes} activation bytes)\n${formatQuantizationReport(report)}\n  ${describeAgreement(a)}`);
+    console.log(`ResNet-20 (${bytes.length} bytes, ${read.activationBytes} activation bytes, lower bound ${plan.lowerBound})\n${formatQuantizationReport(report)}\n  ${describeAgreement(a)}`);
     expect(a.top1).toBeGreaterThanOrEqual(0.8);
     expect(a.relative).toBeLessThan(0.06);
   });
