@@ -2,9 +2,11 @@
 // buffer (the semantics, not the arena). The kernels must match its output bytes.
 import type { QModel, QOp, QTensor } from "../format/model.js";
 import { tensorBytes } from "../format/model.js";
+import { isDenseLike } from "../format/layout.js";
 import { add } from "./ops/add.js";
-import { adderConv2d, adderDense } from "./ops/adder_conv.js";
-import { conv2d, dense } from "./ops/conv.js";
+import { adder, adderConv2d, adderDense } from "./ops/adder_conv.js";
+import { conv2d, dense, multiply } from "./ops/conv.js";
+import { accumulate, denseShape } from "./ops/window.js";
 import { avgPool, globalAvgPool, maxPool } from "./ops/pool.js";
 import { reshape } from "./ops/reshape.js";
 
@@ -27,6 +29,14 @@ export function runOp(model: QModel, op: QOp, x0: Int8Array, x1?: Int8Array): In
   if (op.kind !== "add") return UNARY[op.kind](op, model.tensors[op.input0], output, x0);
   if (x1 === undefined) throw new Error(`add: input1 (tensor ${op.input1}) bytes missing`);
   return add(op, model.tensors[op.input0], model.tensors[op.input1!], output, x0, x1);
+}
+
+/** A conv-like op's int32 accumulators on input bytes `x` (NHWC over the output), before bias and requantization. */
+export function runAccumulators(model: QModel, op: QOp, x: Int8Array): Int32Array {
+  const input = model.tensors[op.input0];
+  const rule = op.kind === "conv2d" || op.kind === "dense" ? multiply : op.kind === "adder_conv2d" || op.kind === "adder_dense" ? adder : undefined;
+  if (!rule) throw new Error(`${op.kind} has no accumulators`);
+  return accumulate(op, isDenseLike(op.kind) ? denseShape(input) : input, input.zeroPoint, model.tensors[op.output], x, rule);
 }
 
 /** Every tensor's bytes after running `model` on `input` (index = tensor index; unwritten tensors are zeros). */

@@ -13,7 +13,7 @@ import { ModelBuilder, rng } from "./models.js";
  */
 export function sampleModel(): QModel {
   const b = new ModelBuilder(rng(7));
-  const input = b.tensor(6, 6, 3);
+  const input = b.input(6, 6, 3);
   const same = { ...UNIT_GEOMETRY, kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1 };
   const t1 = b.convLike("adder_conv2d", input, 4, same);
   const t2 = b.pool("max_pool", t1, { ...UNIT_GEOMETRY, kernelH: 2, kernelW: 2, strideH: 2, strideW: 2 });

@@ -4,6 +4,7 @@
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "../../src/format/model.js";
 import { tensorBytes } from "../../src/format/model.js";
 import { UNIT_GEOMETRY, align16, paramLengths, windowOutputSize } from "../../src/format/layout.js";
+import { runAccumulators, runOp } from "../../src/reference/interpreter.js";
 
 /** Small deterministic PRNG (mulberry32). */
 export function rng(seed: number): { int(lo: number, hi: number): number; pick<T>(xs: readonly T[]): T; float(): number } {
@@ -23,30 +24,55 @@ export function rng(seed: number): { int(lo: number, hi: number): number; pick<T
 }
 export type Rng = ReturnType<typeof rng>;
 
-/** Builds a model tensor by tensor, op by op; `finish` lays the tensors out one after another. */
+/**
+ * Builds a model tensor by tensor, op by op, running each op on a random input as it goes so
+ * that conv-like ops get a bias that centres their accumulators and multipliers that spread
+ * them over tens of output steps (random parameters alone saturate after a few layers).
+ * `finish` lays the tensors out one after another.
+ */
 export class ModelBuilder {
   readonly tensors: QTensor[] = [];
   readonly ops: QOp[] = [];
+  /** Each tensor's bytes on the calibration input. */
+  private readonly values: Int8Array[] = [];
   constructor(readonly r: Rng) {}
 
-  tensor(height: number, width: number, channels: number, zeroPoint = this.r.int(-128, 127), scale = Math.fround(0.01 + this.r.float())): number {
+  tensor(height: number, width: number, channels: number, zeroPoint = this.r.int(-30, 30), scale = Math.fround(0.01 + this.r.float())): number {
     this.tensors.push({ height, width, channels, zeroPoint, scale, offset: 0 });
     return this.tensors.length - 1;
+  }
+
+  /** The model input, with random calibration bytes. */
+  input(height: number, width: number, channels: number): number {
+    const t = this.tensor(height, width, channels);
+    this.values[t] = Int8Array.from({ length: height * width * channels }, () => this.r.int(-128, 127));
+    return t;
+  }
+
+  private get partial(): QModel {
+    return { tensors: this.tensors, ops: this.ops, input: 0, output: 0, activationBytes: 0 };
+  }
+
+  private push(op: QOp): number {
+    this.ops.push(op);
+    this.values[op.output] = runOp(this.partial, op, this.values[op.input0], op.input1 === undefined ? undefined : this.values[op.input1]);
+    return op.output;
   }
 
   /** Output clamp: none, ReLU (from the output's zero point) or a random narrower range. */
   private clamp(output: number): { actMin: number; actMax: number } {
     const kind = this.r.int(0, 9);
     if (kind < 5) return { actMin: -128, actMax: 127 };
-    if (kind < 8) return { actMin: this.tensors[output].zeroPoint, actMax: 127 };
+    if (kind < 9) return { actMin: this.tensors[output].zeroPoint, actMax: 127 };
     const a = this.r.int(-128, 127);
     const b = this.r.int(-128, 127);
     return { actMin: Math.min(a, b), actMax: Math.max(a, b) };
   }
 
-  /** Conv-like op with random parameters; output channels `n`. */
+  /** Conv-like op with output channels `n`; adder weights are drawn from the input's values. */
   convLike(kind: OpKind, input: number, n: number, g: Geometry = UNIT_GEOMETRY): number {
     const x = this.tensors[input];
+    const xs = this.values[input];
     const dense = kind === "dense" || kind === "adder_dense";
     const out = dense
       ? this.tensor(1, 1, n)
@@ -56,21 +82,33 @@ export class ModelBuilder {
           n,
         );
     const lengths = paramLengths({ kind, ...g }, x, this.tensors[out]);
-    const perChannel = lengths.weights / n;
     const adder = kind.startsWith("adder");
-    const shift = this.r.int(24, 36);
+    const weight = (): number => (adder ? Math.max(-128, Math.min(127, xs[this.r.int(0, xs.length - 1)] + this.r.int(-20, 20))) : this.r.int(-127, 127));
     const op: QOp = {
-      kind, input0: input, output: out, ...g, ...this.clamp(out), shift,
-      weights: Int8Array.from({ length: lengths.weights }, () => this.r.int(-128, 127)),
-      // centre the accumulator and spread it over tens of output steps; some multipliers negative
-      bias: Int32Array.from({ length: n }, () => (adder ? perChannel * this.r.int(60, 90) : 0) + this.r.int(-200, 200)),
-      mult: Int32Array.from({ length: n }, () => {
-        const sign = this.r.float() < 0.2 ? -1 : 1;
-        return Math.round((sign * 2 ** shift * (0.5 + this.r.float()) * (adder ? 1 : 1 / 60)) / Math.sqrt(perChannel));
-      }),
+      kind, input0: input, output: out, ...g, ...this.clamp(out), shift: 1,
+      weights: Int8Array.from({ length: lengths.weights }, weight),
+      bias: new Int32Array(n),
+      mult: new Int32Array(n),
     };
-    this.ops.push(op);
-    return out;
+    // centre each channel's accumulators (per channel when there are enough pixels) and scale
+    // their spread to about ±30 output steps; a fifth of the multipliers negative
+    const accs = runAccumulators(this.partial, op, xs);
+    const pixels = accs.length / n;
+    const stats = (k: number | undefined): { mean: number; std: number } => {
+      const vs = k === undefined ? [...accs] : Array.from({ length: pixels }, (_, p) => accs[p * n + k]);
+      const mean = vs.reduce((a, v) => a + v, 0) / vs.length;
+      const std = Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / vs.length);
+      return { mean, std: Math.max(std, 1) };
+    };
+    const scales = Array.from({ length: n }, (_, k) => {
+      const { mean, std } = stats(pixels >= 4 ? k : undefined);
+      op.bias![k] = -Math.round(mean) + this.r.int(-2, 2);
+      return ((this.r.float() < 0.2 ? -1 : 1) * 30 * (0.7 + 0.6 * this.r.float())) / std;
+    });
+    const maxScale = Math.max(...scales.map(Math.abs));
+    op.shift = Math.max(1, Math.min(62, Math.floor(Math.log2((2 ** 31 - 1) / maxScale)) - this.r.int(0, 6)));
+    scales.forEach((m, k) => (op.mult![k] = Math.round(m * 2 ** op.shift)));
+    return this.push(op);
   }
 
   /** Pool with the input's grid. */
@@ -86,24 +124,21 @@ export class ModelBuilder {
             x.zeroPoint,
             x.scale,
           );
-    this.ops.push({ kind, input0: input, output: out, ...(kind === "global_avg_pool" ? UNIT_GEOMETRY : g), ...this.clamp(out), shift: 0 });
-    return out;
+    return this.push({ kind, input0: input, output: out, ...(kind === "global_avg_pool" ? UNIT_GEOMETRY : g), ...this.clamp(out), shift: 0 });
   }
 
   add(a: number, b: number): number {
     const x = this.tensors[a];
     const out = this.tensor(x.height, x.width, x.channels);
     const shift = this.r.int(16, 30);
-    const m = (): number => this.r.pick([-1, 1, 1, 1]) * Math.round(2 ** shift * (0.2 + this.r.float()));
-    this.ops.push({ kind: "add", input0: a, input1: b, output: out, ...UNIT_GEOMETRY, ...this.clamp(out), shift, mult0: m(), mult1: m() });
-    return out;
+    const m = (): number => this.r.pick([-1, 1, 1, 1]) * Math.round(2 ** shift * (0.3 + 0.6 * this.r.float()));
+    return this.push({ kind: "add", input0: a, input1: b, output: out, ...UNIT_GEOMETRY, ...this.clamp(out), shift, mult0: m(), mult1: m() });
   }
 
   reshape(input: number, height: number, width: number, channels: number): number {
     const x = this.tensors[input];
     const out = this.tensor(height, width, channels, x.zeroPoint, x.scale);
-    this.ops.push({ kind: "reshape", input0: input, output: out, ...UNIT_GEOMETRY, actMin: -128, actMax: 127, shift: 0 });
-    return out;
+    return this.push({ kind: "reshape", input0: input, output: out, ...UNIT_GEOMETRY, actMin: -128, actMax: 127, shift: 0 });
   }
 
   /** The model with each tensor in its own 16-aligned slot. */
@@ -132,7 +167,7 @@ export function randomGeometry(r: Rng, pool: boolean): Geometry {
 export function randomModel(seed: number, opCount = 6): QModel {
   const r = rng(seed);
   const b = new ModelBuilder(r);
-  const input = b.tensor(r.int(4, 9), r.int(4, 9), r.int(1, 6));
+  const input = b.input(r.int(4, 9), r.int(4, 9), r.int(1, 6));
   let cur = input;
   const produced: number[] = [];
   for (let k = 0; k < opCount; k++) {
@@ -179,7 +214,7 @@ const conv1x1 = (stride: number): Geometry => ({ ...UNIT_GEOMETRY, strideH: stri
 export function resnet20Model(seed = 20): QModel {
   const r = rng(seed);
   const b = new ModelBuilder(r);
-  const input = b.tensor(32, 32, 3);
+  const input = b.input(32, 32, 3);
   let x = b.convLike("conv2d", input, 16, conv3x3(1));
   for (const [stage, channels] of [16, 32, 64].entries()) {
     for (let block = 0; block < 3; block++) {

@@ -3,7 +3,7 @@
 import type { QOp, QTensor } from "../../format/model.js";
 import { type TapRule, convLike, denseShape } from "./window.js";
 
-const adder: TapRule = {
+export const adder: TapRule = {
   inBounds(x, xAt, w, wAt, channels) {
     let sum = 0;
     for (let c = 0; c < channels; c++) sum += Math.abs(x[xAt + c] - w[wAt + c]);

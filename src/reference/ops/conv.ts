@@ -2,7 +2,7 @@
 import type { QOp, QTensor } from "../../format/model.js";
 import { type TapRule, convLike, denseShape } from "./window.js";
 
-const multiply: TapRule = {
+export const multiply: TapRule = {
   inBounds(x, xAt, w, wAt, channels, zx) {
     let sum = 0;
     for (let c = 0; c < channels; c++) sum += (x[xAt + c] - zx) * w[wAt + c];

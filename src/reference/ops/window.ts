@@ -13,13 +13,15 @@ export interface TapRule {
 }
 
 type Shape = Pick<QTensor, "height" | "width" | "channels">;
+type OutShape = Pick<QTensor, "height" | "width" | "channels">;
 
-export function convLike(op: QOp, inShape: Shape, zx: number, out: QTensor, x: Int8Array, rule: TapRule): Int8Array {
+/** The int32 accumulators of a conv-like op, NHWC over the output (before bias and requantization). */
+export function accumulate(op: QOp, inShape: Shape, zx: number, out: OutShape, x: Int8Array, rule: TapRule): Int32Array {
   const { kernelH: kh, kernelW: kw, strideH, strideW, dilationH, dilationW, padTop, padLeft } = op;
   const { height: H, width: W, channels: C } = inShape;
   const N = out.channels;
   const weights = op.weights!;
-  const y = new Int8Array(out.height * out.width * N);
+  const accs = new Int32Array(out.height * out.width * N);
   for (let oh = 0; oh < out.height; oh++) {
     for (let ow = 0; ow < out.width; ow++) {
       for (let n = 0; n < N; n++) {
@@ -34,11 +36,18 @@ export function convLike(op: QOp, inShape: Shape, zx: number, out: QTensor, x: I
             acc = (acc + term) | 0; // int32 wraparound
           }
         }
-        y[(oh * out.width + ow) * N + n] = requantizeOutput(acc, op.bias![n], op.mult![n], op.shift, out.zeroPoint, op.actMin, op.actMax);
+        accs[(oh * out.width + ow) * N + n] = acc;
       }
     }
   }
-  return y;
+  return accs;
+}
+
+/** A conv-like op: accumulate, then out = clamp(z_out + requant(acc + bias[n], mult[n], shift)). */
+export function convLike(op: QOp, inShape: Shape, zx: number, out: QTensor, x: Int8Array, rule: TapRule): Int8Array {
+  const accs = accumulate(op, inShape, zx, out, x, rule);
+  const N = out.channels;
+  return Int8Array.from(accs, (acc, k) => requantizeOutput(acc, op.bias![k % N], op.mult![k % N], op.shift, out.zeroPoint, op.actMin, op.actMax));
 }
 
 /** DENSE and ADDER_DENSE: the 1×1 case over the K = H·W·C input bytes in NHWC order. */
