@@ -2,6 +2,9 @@
 //
 // Runs one model on one input with no host code, e.g.
 //   wasmtime run --dir=. build/addernet-wasi.simd.wasm model.addn in.bin out.bin
+// An optional fourth argument N runs N more inferences on the same input before
+// the output is written, so a host can time N inferences without a clock import
+// (src/runtime takes the difference of two runs).
 // It imports WASI (wasi_snapshot_preview1) only and reuses the kernel's engine
 // functions, so its outputs are the kernel's outputs byte for byte. It allocates
 // nothing: the model is read straight into the arena, the input straight into
@@ -222,8 +225,24 @@ function writeAll(fd: u32, arg: i32, src: usize, len: u32): void {
 const ARG_MODEL = 1;
 const ARG_INPUT = 2;
 const ARG_OUTPUT = 3;
+const ARG_REPEAT = 4;
 
-function readArgs(): void {
+/** Decimal value of argument `arg`, or −1 when it is not a plain count. */
+function argCount(arg: i32): i64 {
+  const p = <usize>load<u32>(ARGV + 4 * arg);
+  const n = cstrlen(p);
+  if (n == 0 || n > 9) return -1;
+  let v: i64 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = <i32>load<u8>(p + i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Returns the number of extra inferences asked for (0 without a fourth argument). */
+function readArgs(): i64 {
   args_sizes_get(CELL, CELL + 4);
   const argc = load<u32>(CELL);
   const bufSize = load<u32>(CELL + 4);
@@ -232,15 +251,24 @@ function readArgs(): void {
     fail(EXIT_USAGE);
   }
   args_get(ARGV, ARGS);
-  if (argc != 4) {
-    put("usage: addernet-wasi <model.addn> <input.bin> <output.bin>  (got ");
+  if (argc != 4 && argc != 5) {
+    put("usage: addernet-wasi <model.addn> <input.bin> <output.bin> [repeat]  (got ");
     putInt(<i64>argc - 1); put(" arguments)");
     fail(EXIT_USAGE);
   }
+  if (argc == 5) {
+    const repeat = argCount(ARG_REPEAT);
+    if (repeat < 0) {
+      put("addernet-wasi: repeat count "); putArg(ARG_REPEAT); put(" is not a number");
+      fail(EXIT_USAGE);
+    }
+    return repeat;
+  }
+  return 0;
 }
 
 export function _start(): void {
-  readArgs();
+  const repeat = readArgs();
 
   // Model: straight into the arena, then load() validates it in place.
   const arena = engineArenaPtr();
@@ -271,11 +299,13 @@ export function _start(): void {
   }
   fd_close(inputFd);
 
-  const invokeStatus = engineInvoke();
-  if (invokeStatus != STATUS_OK) {
-    put("addernet-wasi: invoke failed: status "); putInt(invokeStatus);
-    put(" ("); put(statusName(invokeStatus)); put(")");
-    fail(EXIT_INVOKE);
+  for (let i: i64 = 0; i <= repeat; i++) {
+    const invokeStatus = engineInvoke();
+    if (invokeStatus != STATUS_OK) {
+      put("addernet-wasi: invoke failed: status "); putInt(invokeStatus);
+      put(" ("); put(statusName(invokeStatus)); put(")");
+      fail(EXIT_INVOKE);
+    }
   }
 
   const outputFd = openArg(ARG_OUTPUT, OFLAGS_CREAT | OFLAGS_TRUNC, RIGHT_FD_WRITE);

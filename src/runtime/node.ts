@@ -1,0 +1,71 @@
+// node-simd / node-scalar: the kernel module in this process through the WebAssembly API.
+import { performance } from "node:perf_hooks";
+import { access } from "node:fs/promises";
+import { compileKernel, KernelInstance, kernelWasmPath, KernelStatusError, type KernelBuild } from "./kernel.js";
+import { outcomeToOutput } from "./tools.js";
+import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
+
+export class NodeRuntime implements Runtime {
+  readonly name: RuntimeName;
+  readonly description: string;
+  private module?: Promise<WebAssembly.Module>;
+
+  constructor(readonly build: KernelBuild) {
+    this.name = `node-${build}`;
+    this.description = `Node ${process.versions.node} (V8), build/addernet.${build}.wasm via the WebAssembly API`;
+  }
+
+  async unavailableReason(): Promise<string | undefined> {
+    try {
+      await access(kernelWasmPath(this.build));
+      return undefined;
+    } catch {
+      return `${kernelWasmPath(this.build)} is missing: run \`npm run build:wasm\``;
+    }
+  }
+  async available(): Promise<boolean> {
+    return (await this.unavailableReason()) === undefined;
+  }
+
+  private async instance(): Promise<KernelInstance> {
+    this.module ??= compileKernel(this.build);
+    return KernelInstance.create(this.build, await this.module);
+  }
+
+  async run(model: Uint8Array, input: Int8Array): Promise<Int8Array> {
+    const [outcome] = await this.runMany([{ model, input }]);
+    return outcomeToOutput(outcome!);
+  }
+
+  async runMany(jobs: readonly RunJob[]): Promise<RunOutcome[]> {
+    const outcomes: RunOutcome[] = [];
+    for (const { model, input } of jobs) {
+      const kernel = await this.instance();
+      let stage: "load" | "invoke" = "load";
+      try {
+        if (model.length > kernel.arenaSize) {
+          // Too big to copy in: ask load() for its verdict on the length alone, as the
+          // other embedders do (they copy what fits and call load with the full length).
+          const status = kernel.exports.load(kernel.arenaPtr, model.length);
+          throw new KernelStatusError("load", status, kernel.exports.error_offset());
+        }
+        kernel.load(model);
+        stage = "invoke";
+        outcomes.push({ ok: true, output: kernel.run(input) });
+      } catch (e) {
+        if (!(e instanceof KernelStatusError)) throw e;
+        outcomes.push({ ok: false, stage, status: e.status, errorOffset: e.errorOffset });
+      }
+    }
+    return outcomes;
+  }
+
+  async bench(model: Uint8Array, input: Int8Array, repeats: number): Promise<{ meanMs: number }> {
+    const kernel = await this.instance();
+    kernel.load(model);
+    kernel.run(input); // warm-up (tier-up of the hot loops)
+    const start = performance.now();
+    for (let i = 0; i < repeats; i++) kernel.run(input);
+    return { meanMs: (performance.now() - start) / repeats };
+  }
+}

@@ -1,0 +1,108 @@
+// wasmtime-simd / wasmtime-scalar: the wasmtime CLI running the WASI command build
+// (build/addernet-wasi.<build>.wasm) on files in a temporary directory.
+import { performance } from "node:perf_hooks";
+import { access, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { KernelBuild } from "./kernel.js";
+import { findTool, INSTALL_HINT, outcomeToOutput, runProcess, toInt8, withTempDir } from "./tools.js";
+import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
+
+/** Exit codes of assembly/wasi/main.ts. */
+const EXIT_LOAD = 3;
+const EXIT_INVOKE = 4;
+
+export function wasiModulePath(build: KernelBuild): string {
+  return fileURLToPath(new URL(`../../build/addernet-wasi.${build}.wasm`, import.meta.url));
+}
+
+/** "… status -5 (BAD_CRC) at byte offset 12" → { status, errorOffset }. */
+function parseStatus(stderr: string): { status: number; errorOffset: number } | undefined {
+  const m = /status (-?\d+)(?: \([A-Z_]+\))?(?: at byte offset (-?\d+))?/.exec(stderr);
+  return m ? { status: Number(m[1]), errorOffset: m[2] === undefined ? -1 : Number(m[2]) } : undefined;
+}
+
+export class WasmtimeRuntime implements Runtime {
+  readonly name: RuntimeName;
+  readonly description: string;
+
+  constructor(readonly build: KernelBuild) {
+    this.name = `wasmtime-${build}`;
+    this.description = `wasmtime CLI, build/addernet-wasi.${build}.wasm (WASI command)`;
+  }
+
+  private binary(): Promise<string | undefined> {
+    return findTool("wasmtime", "ADDERNET_WASMTIME");
+  }
+
+  async unavailableReason(): Promise<string | undefined> {
+    if (!(await this.binary())) return `wasmtime not installed: ${INSTALL_HINT} (or set ADDERNET_WASMTIME)`;
+    try {
+      await access(wasiModulePath(this.build));
+    } catch {
+      return `${wasiModulePath(this.build)} is missing: run \`npm run build:wasm\``;
+    }
+    return undefined;
+  }
+  async available(): Promise<boolean> {
+    return (await this.unavailableReason()) === undefined;
+  }
+
+  private async requireBinary(): Promise<string> {
+    const reason = await this.unavailableReason();
+    if (reason) throw new Error(`${this.name}: ${reason}`);
+    return (await this.binary())!;
+  }
+
+  /** One `wasmtime run` in `dir` on model.addn / input.bin; `repeat` extra inferences. */
+  private async invoke(wasmtime: string, dir: string, repeat = 0): Promise<RunOutcome> {
+    const args = ["run", "--dir=.", wasiModulePath(this.build), "model.addn", "input.bin", "output.bin"];
+    if (repeat > 0) args.push(String(repeat));
+    const { code, stderr } = await runProcess(wasmtime, args, dir);
+    if (code === 0) return { ok: true, output: toInt8(await readFile(join(dir, "output.bin"))) };
+    const parsed = parseStatus(stderr);
+    if ((code === EXIT_LOAD || code === EXIT_INVOKE) && parsed) {
+      return { ok: false, stage: code === EXIT_LOAD ? "load" : "invoke", ...parsed };
+    }
+    throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
+  }
+
+  async runMany(jobs: readonly RunJob[]): Promise<RunOutcome[]> {
+    const wasmtime = await this.requireBinary();
+    return withTempDir(async (dir) => {
+      const outcomes: RunOutcome[] = [];
+      for (const { model, input } of jobs) {
+        await writeFile(join(dir, "model.addn"), model);
+        await writeFile(join(dir, "input.bin"), input);
+        outcomes.push(await this.invoke(wasmtime, dir));
+      }
+      return outcomes;
+    });
+  }
+
+  async run(model: Uint8Array, input: Int8Array): Promise<Int8Array> {
+    const [outcome] = await this.runMany([{ model, input }]);
+    return outcomeToOutput(outcome!);
+  }
+
+  /**
+   * The WASI command has no clock: time a process doing 1 + `repeats` inferences and one
+   * doing 1, and divide the difference (start-up and compilation cancel out).
+   */
+  async bench(model: Uint8Array, input: Int8Array, repeats: number): Promise<{ meanMs: number }> {
+    const wasmtime = await this.requireBinary();
+    return withTempDir(async (dir) => {
+      await writeFile(join(dir, "model.addn"), model);
+      await writeFile(join(dir, "input.bin"), input);
+      const timed = async (extra: number): Promise<number> => {
+        const start = performance.now();
+        outcomeToOutput(await this.invoke(wasmtime, dir, extra));
+        return performance.now() - start;
+      };
+      await timed(0); // warm the file cache
+      const base = Math.min(await timed(0), await timed(0));
+      const loaded = await timed(repeats);
+      return { meanMs: Math.max(0, loaded - base) / repeats };
+    });
+  }
+}
