@@ -19,12 +19,15 @@ import { sad_4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc } from "./conv";
 import { requantizeOutput } from "./requant";
 
-/** One run of `len` bytes at input `x` (or of padding when `xStep` = 0) against four filters. */
-@inline function run4(adder: bool, x: usize, xStep: usize, w0: usize, w1: usize, w2: usize, w3: usize,
-                      offset: usize, len: i32, zx: i32): void {
+/**
+ * `rows` runs of `len` bytes against four filters: input runs `xRowStride` apart from `x`
+ * (or padding when `xStep` = 0), weight runs consecutive from `offset` in each filter.
+ */
+@inline function runs4(adder: bool, x: usize, xStep: usize, xRowStride: usize, w0: usize, w1: usize, w2: usize, w3: usize,
+                       offset: usize, len: i32, rows: i32, zx: i32): void {
   if (len <= 0) return;
-  if (adder) sad_4x16_u16acc(x, xStep, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len);
-  else if (xStep != 0) dot_4x16_i32acc(x, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len, zx);
+  if (adder) sad_4x16_u16acc(x, xStep, xRowStride, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len, rows);
+  else if (xStep != 0) dot_4x16_i32acc(x, xRowStride, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len, rows, zx);
 }
 
 /** Number of taps j ≥ 0 with base + j·d < limit (0 if none). */
@@ -62,11 +65,13 @@ export function convLike(op: usize): void {
 
   for (let oh = 0; oh < OH; oh++) {
     const ihBase = oh * sh - padTop;
+    const rowsInside = ihBase >= 0 && ihBase + (kh - 1) * dh < H;
     for (let ow = 0; ow < OW; ow++) {
       const iwBase = ow * sw - padLeft;
       // taps [j0, j1) of each kernel row fall inside the input's width
       const j0 = min(kw, tapsBelow(iwBase, dw, 0));
       const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
+      const interior = dw == 1 && j0 == 0 && j1 == kw && rowsInside;
       for (let n = 0; n < N; n += 4) {
         // a block past the last filter repeats it; its sums are not stored
         const w0 = weights + <usize>n * filterBytes;
@@ -74,23 +79,27 @@ export function convLike(op: usize): void {
         const w2 = n + 2 < N ? w1 + filterBytes : w1;
         const w3 = n + 3 < N ? w2 + filterBytes : w2;
         clearAcc4();
-        for (let i = 0; i < kh; i++) {
-          const ih = ihBase + i * dh;
-          const row = <usize>(i * rowBytes);
-          if (ih < 0 || ih >= H) {
-            run4(adder, ZERO_POINT_RUN, 0, w0, w1, w2, w3, row, rowBytes, zx);
-            continue;
-          }
-          const xRow = x + <usize>(ih * W) * <usize>C;
-          run4(adder, ZERO_POINT_RUN, 0, w0, w1, w2, w3, row, j0 * C, zx);
-          if (dw == 1) {
-            run4(adder, xRow + <usize>((iwBase + j0) * C), 16, w0, w1, w2, w3, row + <usize>(j0 * C), (j1 - j0) * C, zx);
-          } else {
-            for (let j = j0; j < j1; j++) {
-              run4(adder, xRow + <usize>((iwBase + j * dw) * C), 16, w0, w1, w2, w3, row + <usize>(j * C), C, zx);
+        if (interior) {
+          // every tap in bounds: kh runs of kw·C bytes, dilation_h rows apart
+          runs4(adder, x + <usize>((ihBase * W + iwBase) * C), 16, <usize>(dh * W * C), w0, w1, w2, w3, 0, rowBytes, kh, zx);
+        } else {
+          for (let i = 0; i < kh; i++) {
+            const ih = ihBase + i * dh;
+            const row = <usize>(i * rowBytes);
+            if (ih < 0 || ih >= H) {
+              runs4(adder, ZERO_POINT_RUN, 0, 0, w0, w1, w2, w3, row, rowBytes, 1, zx);
+              continue;
             }
+            const xRow = x + <usize>(ih * W) * <usize>C;
+            runs4(adder, ZERO_POINT_RUN, 0, 0, w0, w1, w2, w3, row, j0 * C, 1, zx);
+            if (dw == 1) {
+              runs4(adder, xRow + <usize>((iwBase + j0) * C), 16, 0, w0, w1, w2, w3, row + <usize>(j0 * C), (j1 - j0) * C, 1, zx);
+            } else {
+              // taps dilation_w apart: one run of C bytes each
+              runs4(adder, xRow + <usize>((iwBase + j0 * dw) * C), 16, <usize>(dw * C), w0, w1, w2, w3, row + <usize>(j0 * C), C, j1 - j0, zx);
+            }
+            runs4(adder, ZERO_POINT_RUN, 0, 0, w0, w1, w2, w3, row + <usize>(j1 * C), (kw - j1) * C, 1, zx);
           }
-          run4(adder, ZERO_POINT_RUN, 0, w0, w1, w2, w3, row + <usize>(j1 * C), (kw - j1) * C, zx);
         }
         const count = min(4, N - n);
         for (let f = 0; f < count; f++) {

@@ -1,0 +1,97 @@
+// Single-op benchmark of the kernel module: adder conv against our own int8 multiply conv on
+// the same shape, in both builds. ops = output pixels × N × K (one |x − w| or one x·w each).
+//
+//   npx tsx bench/ops.ts            (after `npm run build:wasm`)
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { packModel } from "../src/format/writer.js";
+import { Rng } from "../src/models/random.js";
+import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../src/runtime/kernel.js";
+import { convLayerModel, randomInt8 } from "../test/kernels/models.js";
+
+export interface ConvShape {
+  name: string;
+  H: number;
+  W: number;
+  C: number;
+  N: number;
+}
+
+export interface OpBenchResult {
+  shape: string;
+  build: KernelBuild;
+  kind: "adder_conv2d" | "conv2d";
+  /** Milliseconds per invoke (median of the timed batches). */
+  ms: number;
+  gops: number;
+}
+
+/** The yardstick: 3×3, 64→64 channels on 16×16, padding 1 (M = 256, N = 64, K = 576). */
+export const YARDSTICK: ConvShape = { name: "3x3 64->64 16x16", H: 16, W: 16, C: 64, N: 64 };
+/** The 3×3 layers of ResNet-20 (CIFAR). */
+export const RESNET20_SHAPES: ConvShape[] = [
+  { name: "3x3 16->16 32x32", H: 32, W: 32, C: 16, N: 16 },
+  { name: "3x3 32->32 16x16", H: 16, W: 16, C: 32, N: 32 },
+  { name: "3x3 64->64 8x8", H: 8, W: 8, C: 64, N: 64 },
+];
+
+/** Median ms per call of `fn`, after warm-up, over batches of at least `minBatchMs`. */
+function timeCall(fn: () => void, minBatchMs = 50, batches = 7): number {
+  for (let i = 0; i < 5; i++) fn();
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    if (performance.now() - t0 >= minBatchMs) break;
+    reps *= 2;
+  }
+  const times: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    times.push((performance.now() - t0) / reps);
+  }
+  times.sort((a, b) => a - b);
+  return times[batches >> 1];
+}
+
+export async function benchOps(shapes: ConvShape[] = [YARDSTICK, ...RESNET20_SHAPES], builds: readonly KernelBuild[] = KERNEL_BUILDS): Promise<OpBenchResult[]> {
+  const results: OpBenchResult[] = [];
+  for (const build of builds) {
+    const kernel = await KernelInstance.create(build);
+    for (const shape of shapes) {
+      for (const kind of ["adder_conv2d", "conv2d"] as const) {
+        const rng = new Rng(42);
+        const model = convLayerModel(rng, kind, shape.H, shape.W, shape.C, shape.N);
+        kernel.load(packModel(model));
+        kernel.run(randomInt8(rng, kernel.inputSize)); // input in place; invoke() reuses it
+        const ms = timeCall(() => kernel.exports.invoke(), build === "scalar" ? 100 : 50);
+        const ops = shape.H * shape.W * shape.N * 9 * shape.C;
+        results.push({ shape: shape.name, build, kind, ms, gops: ops / (ms * 1e6) });
+      }
+    }
+  }
+  return results;
+}
+
+/** A table: per shape and build, adder vs multiply ms, G ops/s and their ratio; SIMD/scalar speedups. */
+export function formatOpBench(results: OpBenchResult[]): string {
+  const lines = ["shape               build   adder ms  G op/s   mult ms  G op/s  adder/mult"];
+  const find = (shape: string, build: KernelBuild, kind: OpBenchResult["kind"]) =>
+    results.find((r) => r.shape === shape && r.build === build && r.kind === kind);
+  for (const shape of [...new Set(results.map((r) => r.shape))]) {
+    for (const build of KERNEL_BUILDS) {
+      const a = find(shape, build, "adder_conv2d"), m = find(shape, build, "conv2d");
+      if (!a || !m) continue;
+      lines.push(`${shape.padEnd(19)} ${build.padEnd(7)} ${a.ms.toFixed(3).padStart(8)} ${a.gops.toFixed(2).padStart(7)} ` +
+        `${m.ms.toFixed(3).padStart(9)} ${m.gops.toFixed(2).padStart(7)} ${(a.ms / m.ms).toFixed(2).padStart(10)}x`);
+    }
+    const s = find(shape, "simd", "adder_conv2d"), c = find(shape, "scalar", "adder_conv2d");
+    if (s && c) lines.push(`${"".padEnd(19)} adder SIMD/scalar speedup ${(c.ms / s.ms).toFixed(1)}x`);
+  }
+  return lines.join("\n");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchOps().then((r) => console.log(formatOpBench(r)));
+}
