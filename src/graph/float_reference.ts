@@ -148,6 +148,18 @@ export function convLikeRaw(node: ConvNode | DenseNode, x: Float32Array, xs: Sha
   return isDenseNode(node) ? denseRaw(node, x) : convRaw(node, x, xs, os);
 }
 
+/** Applies a conv-like node's bias, BatchNorm and activation to its raw output (HWC). */
+export function finishConvLike(node: ConvNode | DenseNode, raw: Float64Array): Float32Array {
+  const { a, b } = channelAffine(node);
+  const N = a.length;
+  const out = new Float32Array(raw.length);
+  for (let p = 0; p < raw.length; p++) {
+    const n = p % N;
+    out[p] = applyActivation(a[n]! * raw[p]! + b[n]!, node.activation);
+  }
+  return out;
+}
+
 /** Runs one node on its input values (shapes as given by inferShapes). */
 export function runNode(node: GraphNode, inputs: Float32Array[], inputShapes: Shape[], outShape: Shape): Float32Array {
   const x = inputs[0]!;
@@ -155,17 +167,8 @@ export function runNode(node: GraphNode, inputs: Float32Array[], inputShapes: Sh
     case "conv2d":
     case "adder_conv2d":
     case "dense":
-    case "adder_dense": {
-      const raw = convLikeRaw(node, x, inputShapes[0]!, outShape);
-      const { a, b } = channelAffine(node);
-      const N = a.length;
-      const out = new Float32Array(raw.length);
-      for (let p = 0; p < raw.length; p++) {
-        const n = p % N;
-        out[p] = applyActivation(a[n]! * raw[p]! + b[n]!, node.activation);
-      }
-      return out;
-    }
+    case "adder_dense":
+      return finishConvLike(node, convLikeRaw(node, x, inputShapes[0]!, outShape));
     case "max_pool":
     case "avg_pool":
       return pool(node, x, inputShapes[0]!, outShape);
