@@ -10,6 +10,8 @@ export function quantizeInput(model: QModel, x: Float32Array): Int8Array {
     throw new Error(`quantizeInput: expected ${tensorBytes(t)} values (${t.height}x${t.width}x${t.channels} HWC), found ${x.length}`);
   }
   const grid = { scale: t.scale, zeroPoint: t.zeroPoint };
+  const bad = x.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`quantizeInput: value ${bad} is ${x[bad]}, expected a finite number`);
   return Int8Array.from(x, (v) => quantizeValue(v, grid));
 }
 
