@@ -1,0 +1,131 @@
+// Hand-made bad ONNX files: each error names the op type, the node and the input at fault.
+import { describe, expect, it } from "vitest";
+import { OnnxImportError, importOnnx } from "../../src/onnx/index.js";
+import { buildModel, floatTensor, int64Tensor, type ModelSpec } from "./onnx_builder.js";
+
+const conv = (name: string, weights: string, input = "input", output = "y") => ({
+  op: "Conv",
+  name,
+  inputs: [input, weights],
+  outputs: [output],
+  attrs: { kernel_shape: [1, 1] },
+});
+const weights1x1 = floatTensor("w", [2, 1, 1, 1], [1, -1]);
+
+function importError(bytes: Uint8Array): string {
+  try {
+    importOnnx(bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(OnnxImportError);
+    const message = (e as Error).message;
+    console.log(`OnnxImportError: ${message}`);
+    return message;
+  }
+  throw new Error("the import was expected to fail");
+}
+
+const model = (spec: Partial<ModelSpec> & Pick<ModelSpec, "nodes">): Uint8Array =>
+  buildModel({ inputDims: [1, 1, 4, 4], outputName: "y", initializers: [weights1x1], ...spec });
+
+describe("ONNX import errors", () => {
+  it("names an unsupported op, its node and the supported ops", () => {
+    const message = importError(
+      model({ nodes: [conv("conv_0", "w", "input", "c"), { op: "Softmax", name: "softmax_0", inputs: ["c"], outputs: ["y"] }] }),
+    );
+    expect(message).toMatch(/^unsupported op "Softmax" \(node "softmax_0"\); supported: Conv, Gemm, MatMul, BatchNormalization, /);
+    expect(message).toContain("com.addernet.AdderConv");
+  });
+
+  it("names an op of an unknown domain with its domain", () => {
+    const message = importError(model({ nodes: [{ op: "Fancy", name: "f", domain: "org.example", inputs: ["input"], outputs: ["y"] }] }));
+    expect(message).toMatch(/^unsupported op "org\.example\.Fancy" \(node "f"\)/);
+  });
+
+  it("names the node and input of a missing initializer", () => {
+    const message = importError(model({ nodes: [conv("conv_a", "w_missing")] }));
+    expect(message).toBe('Conv (node "conv_a"): missing initializer "w_missing" for input 1 (weights)');
+  });
+
+  it("names the input and the dim of a dynamic shape", () => {
+    expect(importError(model({ nodes: [conv("c", "w")], inputDims: [1, 1, "height", 4] }))).toBe(
+      'graph input "input" dim 2 is dynamic (dim_param "height"); export the model with a fixed input shape',
+    );
+    expect(importError(model({ nodes: [conv("c", "w")], inputDims: [1, 1, 4, null] }))).toContain(
+      'graph input "input" dim 3 is dynamic (no dim_value)',
+    );
+  });
+
+  it("resolves a dynamic batch dim to 1 unless asked not to", () => {
+    const bytes = model({ nodes: [conv("c", "w")], inputDims: ["batch", 1, 4, 4] });
+    expect(importOnnx(bytes).inputShape).toEqual({ height: 4, width: 4, channels: 1 });
+    expect(() => importOnnx(bytes, { dynamicBatch: "error" })).toThrow('graph input "input" dim 0 is dynamic (dim_param "batch")');
+    expect(importError(model({ nodes: [conv("c", "w")], inputDims: [4, 1, 4, 4] }))).toContain("batch dimension 4; only batch 1");
+  });
+
+  it("rejects a Clip range other than ReLU/ReLU6", () => {
+    const message = importError(
+      model({
+        nodes: [conv("c", "w", "input", "c_out"), { op: "Clip", name: "clip5", inputs: ["c_out", "lo", "hi"], outputs: ["y"] }],
+        initializers: [weights1x1, floatTensor("lo", [], [0]), floatTensor("hi", [], [5])],
+      }),
+    );
+    expect(message).toBe('Clip (node "clip5"): Clip range [0, 5] is not supported; supported: [0, 6] (ReLU6) and [0, +inf) (ReLU)');
+  });
+
+  it("rejects bytes that are not a ModelProto", () => {
+    expect(importError(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f))).toMatch(/^not a valid ONNX ModelProto: /);
+    expect(importError(new TextEncoder().encode("hello, this is not protobuf"))).toMatch(/^not a valid ONNX ModelProto: /);
+    expect(importError(new Uint8Array(0))).toBe("not a valid ONNX ModelProto: the model has no graph");
+  });
+
+  it("rejects a BatchNormalization it cannot fold", () => {
+    const bn = ["s", "b", "m", "v"].map((n) => floatTensor(n, [1], [1]));
+    const message = importError(
+      model({
+        nodes: [
+          { op: "Add", name: "add_0", inputs: ["input", "input"], outputs: ["sum"] },
+          { op: "BatchNormalization", name: "bn_0", inputs: ["sum", "s", "b", "m", "v"], outputs: ["y"] },
+        ],
+        initializers: bn,
+      }),
+    );
+    expect(message).toMatch(/^BatchNormalization \(node "bn_0"\): BatchNormalization is supported only folded into a directly preceding Conv/);
+    expect(message).toContain('its input "sum" comes from add node "add_0"');
+  });
+
+  it("requires the com.addernet opset for adder ops", () => {
+    const message = importError(
+      model({
+        nodes: [{ ...conv("adder_0", "w"), op: "AdderConv", domain: "com.addernet" }],
+        adderOpset: null,
+      }),
+    );
+    expect(message).toBe('AdderConv (node "adder_0"): needs opset com.addernet version 1; the model does not import it');
+  });
+
+  it("rejects grouped convolutions, non-flatten reshapes and dynamic weights", () => {
+    expect(importError(model({ nodes: [{ ...conv("g", "w"), attrs: { group: 2 } }] }))).toBe(
+      'Conv (node "g"): group = 2 is not supported (only group = 1)',
+    );
+    expect(
+      importError(
+        model({
+          nodes: [{ op: "Reshape", name: "r", inputs: ["input", "shape"], outputs: ["y"] }],
+          initializers: [int64Tensor("shape", [2], [2, -1])],
+        }),
+      ),
+    ).toBe('Reshape (node "r"): reshape of [1, 1, 4, 4] to [2, -1] is not supported; only flattening to [1, -1] or [1, 16]');
+    expect(importError(model({ nodes: [{ op: "Conv", name: "dyn", inputs: ["input", "input"], outputs: ["y"] }] }))).toBe(
+      'Conv (node "dyn"): input 1 "input" (weights) is computed by the graph; it must be an initializer',
+    );
+  });
+
+  it("rejects AveragePool that counts padding", () => {
+    const message = importError(
+      model({
+        nodes: [{ op: "AveragePool", name: "avg", inputs: ["input"], outputs: ["y"], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 } }],
+      }),
+    );
+    expect(message).toContain('AveragePool (node "avg"): count_include_pad = 1 with padding is not supported');
+  });
+});
