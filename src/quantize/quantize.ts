@@ -152,14 +152,15 @@ export function quantize(graph: Graph, samplesOrRanges: readonly Float32Array[] 
 
 /** The report as a fixed-width text table. */
 export function formatQuantizationReport(report: QuantizationReport): string {
+  const width = Math.max(5, ...report.layers.map((l) => l.name.length), ...report.adds.map((a) => a.name.length));
+  const header = ["layer".padEnd(width), "op".padEnd(13), "shift", "  clamped ", "  folded(Σr)", " dropped(Σr)"].join(" ");
   const rows = report.layers.map((l) =>
     [
-      l.name.padEnd(24), l.op.padEnd(13), String(l.shift).padStart(5),
+      l.name.padEnd(width), l.op.padEnd(13), String(l.shift).padStart(5),
       (100 * l.clampedFraction).toFixed(2).padStart(9) + "%",
       l.foldedRemainder.toFixed(1).padStart(12), l.droppedRemainder.toFixed(1).padStart(12),
     ].join(" "),
   );
-  const header = ["layer".padEnd(24), "op".padEnd(13), "shift", "  clamped ", "  folded(Σr)", " dropped(Σr)"].join(" ");
-  const adds = report.adds.map((a) => `${a.name.padEnd(24)} ${"add".padEnd(13)} ${String(a.shift).padStart(5)}`);
+  const adds = report.adds.map((a) => `${a.name.padEnd(width)} ${"add".padEnd(13)} ${String(a.shift).padStart(5)}`);
   return [header, ...rows, ...adds, ...report.warnings.map((w) => `warning: ${w}`)].join("\n");
 }
