@@ -62,6 +62,22 @@ pub fn load_model(inst: &mut dyn Instance, model: &[u8]) -> Result<Loaded, Error
         let error_offset = inst.call0("error_offset")?;
         return Err(Error::Load { status, error_offset });
     }
+    located(inst)
+}
+
+/// For a module with the model embedded as a data segment at `arena_ptr()`
+/// (src/modulegen): nothing to copy, `load` it where it already is.
+pub fn load_embedded(inst: &mut dyn Instance, len: u32) -> Result<Loaded, Error> {
+    let arena_ptr = inst.call0("arena_ptr")?;
+    let status = inst.call2("load", arena_ptr, len as i32)?;
+    if status < 0 {
+        let error_offset = inst.call0("error_offset")?;
+        return Err(Error::Load { status, error_offset });
+    }
+    located(inst)
+}
+
+fn located(inst: &mut dyn Instance) -> Result<Loaded, Error> {
     Ok(Loaded {
         input_ptr: inst.call0("input_ptr")? as u32,
         input_size: inst.call0("input_size")? as u32,

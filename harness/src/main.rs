@@ -3,10 +3,12 @@
 //!
 //! ```text
 //! addernet-harness list
-//! addernet-harness run    --runtime R --module M.wasm --model F.addn --input IN --output OUT [--repeat N]
+//! addernet-harness run    --runtime R --module M.wasm (--model F.addn | --embedded-model-len N) --input IN --output OUT [--repeat N]
 //! addernet-harness memory --runtime R --module M.wasm [--model F.addn]
 //! addernet-harness batch  --runtime R --manifest LIST
 //! ```
+//! `--embedded-model-len N` is for a module that carries its model as a data
+//! segment at `arena_ptr()` (src/modulegen): nothing is copied, `load(arena_ptr(), N)`.
 //! `run` prints `key=value` lines on stdout. Exit codes: 0 ok, 2 usage or file
 //! error, 3 `load` returned a negative status, 4 `invoke` did, 5 the runtime
 //! failed (instantiation, missing export, trap).
@@ -86,10 +88,18 @@ fn report(e: &Error) -> ExitCode {
     ExitCode::from(exit_code(e))
 }
 
+enum Model {
+    Bytes(Vec<u8>),
+    Embedded(u32),
+}
+
 fn cmd_run(args: &Args) -> Result<ExitCode, String> {
     let runtime = args.get("runtime")?;
     let module = args.read("module")?;
-    let model = args.read("model")?;
+    let model = match args.options.get("embedded-model-len") {
+        Some(n) => Model::Embedded(n.parse().map_err(|_| format!("--embedded-model-len {n} is not a byte count"))?),
+        None => Model::Bytes(args.read("model")?),
+    };
     let input = args.read("input")?;
     let output_path = args.get("output")?;
     let repeat: u32 = match args.options.get("repeat") {
@@ -98,7 +108,10 @@ fn cmd_run(args: &Args) -> Result<ExitCode, String> {
     };
     let result = (|| -> Result<(Vec<u8>, Option<f64>, u64), Error> {
         let mut inst = engines::instantiate(runtime, &module)?;
-        let loaded = load_model(inst.as_mut(), &model)?;
+        let loaded = match &model {
+            Model::Bytes(bytes) => load_model(inst.as_mut(), bytes)?,
+            Model::Embedded(len) => kernel::load_embedded(inst.as_mut(), *len)?,
+        };
         let output = run_once(inst.as_mut(), &loaded, &input)?;
         let mean_ms = if repeat > 0 {
             let start = Instant::now();
