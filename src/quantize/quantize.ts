@@ -75,7 +75,7 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
   const shapes: Map<string, Shape> = inferShapes(graph);
   const ranges = samplesOrRanges instanceof Map
     ? samplesOrRanges
-    : calibrate(graph, samplesOrRanges, { ...(options.method ? { method: options.method } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    : calibrate(graph, samplesOrRanges, { method: options.method ?? "minmax", ...(options.onProgress && { onProgress: options.onProgress }) });
   const grids = assignGrids(graph, ranges);
 
   const tensorIndex = new Map<string, number>();
