@@ -1,7 +1,9 @@
 // Small hand-built models: attributes, folding, fusion and the NCHW -> NHWC weight permutation.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ConvNode, DenseNode, PoolNode } from "../../src/graph/ir.js";
 import { runFloat } from "../../src/graph/float_reference.js";
+import { npyToFloat32, readNpy } from "../../src/io/npy.js";
 import { importOnnx } from "../../src/onnx/index.js";
 import { buildModel, floatTensor, int64Tensor } from "./onnx_builder.js";
 
@@ -149,5 +151,22 @@ describe("ONNX import of standard and adder ops", () => {
     // 5x5, stride 2, kernel 2: output 3x3, total padding 1, SAME_UPPER puts it at the end.
     expect((graph.nodes[0] as ConvNode).pads).toEqual([0, 0, 1, 1]);
     expect(Array.from((graph.nodes[3] as DenseNode).weights)).toEqual([1, 4, 2, 5, 3, 6]);
+  });
+
+  it("imports a PyTorch export with AdderGemm after a flatten of an 8x8 map and BatchNorm1d, matching PyTorch", () => {
+    // test/onnx/fixtures/adder_flatten_dense.* written by examples/pytorch/make_onnx_fixture.py
+    const fixture = (suffix: string) => readFileSync(new URL(`fixtures/adder_flatten_dense${suffix}`, import.meta.url));
+    const graph = importOnnx(fixture(".onnx"));
+    expect(graph.nodes.map((n) => [n.op, n.activation, "batchNorm" in n && n.batchNorm !== undefined])).toEqual([
+      ["adder_conv2d", "relu", true],
+      ["flatten", "none", false],
+      ["adder_dense", "none", true],
+    ]);
+    const x = readNpy(fixture("_x.npy"));
+    expect(x.shape).toEqual([1, 1, 8, 8]); // one channel: NCHW and NHWC bytes are the same
+    const expected = npyToFloat32(readNpy(fixture("_y.npy")));
+    const got = runFloat(graph, npyToFloat32(x));
+    const scale = Math.max(...Array.from(expected, Math.abs));
+    expected.forEach((v, i) => expect(Math.abs(got[i] - v) / scale).toBeLessThan(1e-5));
   });
 });
