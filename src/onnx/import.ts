@@ -132,14 +132,18 @@ class Importer {
         const output = node.output?.[0] ?? "";
         this.constants.set(output, readConstantNode(node, this.describe(node, index)));
       } else if (op === "Identity") {
-        this.aliases.set(node.output?.[0] ?? "", this.resolve(node.input?.[0] ?? ""));
+        // Each alias points at a name that is not itself an alias, so chains cannot form cycles.
+        const output = node.output?.[0] ?? "";
+        const target = this.resolve(node.input?.[0] ?? "");
+        if (target === output) throw new OnnxImportError(`${this.describe(node, index)}: reads its own output "${output}"`);
+        this.aliases.set(output, target);
       }
     });
   }
 
   private resolve(name: string): string {
     let current = name;
-    for (let guard = 0; this.aliases.has(current) && guard < 1_000_000; guard++) current = this.aliases.get(current)!;
+    while (this.aliases.has(current)) current = this.aliases.get(current)!;
     return current;
   }
 
