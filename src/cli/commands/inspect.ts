@@ -1,0 +1,34 @@
+// addernet inspect: what a .addn file holds.
+
+import { buildReport, renderReport } from "../../inspect/report.js";
+import { type Command, parseCommandArgs, requirePositional } from "../command.js";
+import { readFile } from "../files.js";
+
+export const inspectCommand: Command = {
+  name: "inspect",
+  summary: "show a model's layers, grids, arithmetic, arena map and file layout",
+  help: `Usage: addernet inspect <model.addn> [--json]
+
+Validates the file (errors name the field and its byte offset) and prints its layers with
+shapes, geometry, output clamps and shifts; taps, multiplications and additions per inference;
+every tensor's grid and place in the activation arena with its lifetime; the planned arena
+against the lower bound; and the file's sections and overhead.
+
+Options:
+  --json       print the figures as JSON
+  -h, --help   this text
+  --verbose    stack traces on errors`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } });
+    const path = requirePositional(positionals, 0, "the model path");
+    const report = buildReport(readFile(path, "model"));
+    if (values.json) {
+      const { model, ...figures } = report;
+      const ops = model.ops.map(({ weights, bias, mult, ...op }) => op);
+      console.log(JSON.stringify({ ...figures, tensors: model.tensors, ops, activationBytes: model.activationBytes }, null, 2));
+    } else {
+      console.log(renderReport(report));
+    }
+    return 0;
+  },
+};
