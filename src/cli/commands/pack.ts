@@ -3,6 +3,7 @@
 import { basename, extname } from "node:path";
 import { importOnnx } from "../../onnx/index.js";
 import { packModel } from "../../format/writer.js";
+import { buildModelModule } from "../../modulegen/index.js";
 import { formatQuantizationReport, quantizeGraph, type QuantizeResult } from "../../quantize/index.js";
 import type { CalibrationMethod } from "../../quantize/index.js";
 import type { Graph } from "../../graph/ir.js";
@@ -59,6 +60,9 @@ Options:
   --max-samples N     use at most N samples (default 256)
   --percentile P      clip ranges at the P-th percentile instead of min/max (e.g. 99.99)
   --no-fold           drop, instead of folding, the remainder of clamped adder weights (ablation)
+  --module simd|scalar  also write <out>.<build>.wasm: a kernel module sized for this model
+                      (arena exactly what it needs, fewest pages, initial = maximum)
+  --embed             with --module: put the model in the module as a data segment (one file)
   --report            print the per-layer quantization report
   --quiet             no progress output
   -h, --help          this text
@@ -71,12 +75,16 @@ Options:
       "max-samples": { type: "string" },
       percentile: { type: "string" },
       "no-fold": { type: "boolean" },
+      module: { type: "string" },
+      embed: { type: "boolean" },
       report: { type: "boolean" },
       quiet: { type: "boolean" },
     });
     const onnxPath = requirePositional(positionals, 0, "the ONNX model path");
     if (values.calib === undefined) throw new UsageError("missing --calib <file.npy|folder>");
     const out = values.out ?? `${basename(onnxPath, extname(onnxPath))}.addn`;
+    const moduleBuild = values.module === undefined ? undefined : oneOf(values.module, ["simd", "scalar"] as const, "--module", "simd");
+    if (values.embed && !moduleBuild) throw new UsageError("--embed needs --module simd|scalar");
     const { result } = importAndQuantize(onnxPath, {
       calibration: values.calib,
       layout: oneOf(values.layout, ["nchw", "nhwc"] as const, "--layout", "nchw"),
@@ -86,7 +94,14 @@ Options:
       quiet: values.quiet === true,
     });
     const bytes = packModel(result.model);
+    // Build everything before writing anything, so a failure leaves no file behind.
+    const module = moduleBuild ? buildModelModule(bytes, { build: moduleBuild, embed: values.embed === true }) : undefined;
+    const modulePath = `${out.replace(/\.addn$/, "")}.${moduleBuild}.wasm`;
     writeFileAtomic(out, bytes);
+    if (module) {
+      writeFileAtomic(modulePath, module);
+      console.log(`wrote ${modulePath}: ${module.length} bytes${values.embed ? " (model embedded)" : ""}`);
+    }
     if (values.report) console.log(formatQuantizationReport(result.report));
     for (const w of result.report.warnings) console.error(`warning: ${w}`);
     const m = result.model;
