@@ -1,6 +1,7 @@
 // What every CLI command provides, and the shared option parsing.
 
 import { parseArgs } from "node:util";
+import { getRuntime, type Runtime } from "../runtime/index.js";
 import { UsageError } from "./errors.js";
 
 export interface Command {
@@ -53,4 +54,13 @@ export function requirePositional(positionals: string[], index: number, what: st
   const v = positionals[index];
   if (v === undefined) throw new UsageError(`missing ${what}`);
   return v;
+}
+
+/** The --runtime option: a runtime name, checked against the known ones. */
+export function runtimeOption(value: string | undefined): Runtime {
+  try {
+    return getRuntime(value ?? "node-simd");
+  } catch (err) {
+    throw new UsageError(`--runtime: ${(err as Error).message}`);
+  }
 }

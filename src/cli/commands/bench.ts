@@ -2,8 +2,8 @@
 
 import { readModel } from "../../format/reader.js";
 import { type QModel, tensorBytes } from "../../format/model.js";
-import { getRuntime, listRuntimes, type Runtime } from "../../runtime/index.js";
-import { type Command, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
+import { listRuntimes, type Runtime } from "../../runtime/index.js";
+import { type Command, parseCommandArgs, runtimeOption, positiveInt, requirePositional } from "../command.js";
 import { readFile } from "../files.js";
 
 export interface LatencyRow {
@@ -78,7 +78,7 @@ Options:
     });
     const packed = readFile(requirePositional(positionals, 0, "the model path"), "model");
     const names = !values.runtime || values.runtime === "all" ? listRuntimes() : values.runtime.split(",");
-    const runtimes = names.map((n) => getRuntime(n.trim()));
+    const runtimes = names.map((n) => runtimeOption(n.trim()));
     const repeats = positiveInt(values.repeat, "--repeat", 50);
     const rows = await measureLatencies(packed, runtimes, repeats, values.json ? undefined : (l) => console.error(l));
     console.log(values.json ? JSON.stringify(rows) : formatLatencies(rows));

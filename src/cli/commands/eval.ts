@@ -3,8 +3,8 @@
 import { importOnnx } from "../../onnx/index.js";
 import { readModel } from "../../format/reader.js";
 import { evaluate, type EvalResult } from "../../eval/accuracy.js";
-import { getRuntime, listRuntimes } from "../../runtime/index.js";
-import { type Command, oneOf, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
+import { listRuntimes } from "../../runtime/index.js";
+import { type Command, oneOf, runtimeOption, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
 import { labelsFromNpy, samplesFromNpy } from "../data.js";
 import { UsageError } from "../errors.js";
 import { readFile } from "../files.js";
@@ -58,7 +58,7 @@ Options:
     if (!values.x || !values.y) throw new UsageError("both --x <samples.npy> and --y <labels.npy> are required");
     const packed = readFile(modelPath, "model");
     const model = readModel(packed);
-    const runtime = getRuntime(values.runtime ?? "node-simd");
+    const runtime = runtimeOption(values.runtime);
     const reason = await runtime.unavailableReason();
     if (reason) throw new Error(`runtime ${runtime.name} is not available: ${reason}`);
     const limit = positiveInt(values.limit, "--limit", Number.MAX_SAFE_INTEGER);

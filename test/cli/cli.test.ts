@@ -1,0 +1,148 @@
+// The addernet CLI as a user runs it: a real process, its exit code, its stdout/stderr and the
+// files it leaves behind.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readModel } from "../../src/format/reader.js";
+import { runReference } from "../../src/reference/interpreter.js";
+import { quantizeInput } from "../../src/quantize/io.js";
+import { readNpy, npyToFloat32 } from "../../src/io/npy.js";
+import { buildModel, floatTensor } from "../onnx/onnx_builder.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAIN = join(ROOT, "src/cli/main.ts");
+const DIGITS = join(ROOT, "models/digits");
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from its TypeScript source (cwd: the repository, where tsx resolves); paths are absolute. */
+function cli(args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", MAIN, ...args], { cwd: ROOT, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+let model: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "addernet-cli-"));
+  model = join(dir, "digits.addn");
+  const r = await cli(["pack", join(DIGITS, "digits_adder.onnx"), "--calib", join(DIGITS, "calib_x.npy"), "-o", model, "--module", "simd", "--quiet"]);
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("addernet CLI", () => {
+  it("pack writes a valid model and a right-sized module", () => {
+    const m = readModel(new Uint8Array(readFileSync(model)));
+    expect(m.ops.map((op) => op.kind)).toContain("adder_conv2d");
+    const wasm = readFileSync(join(dir, "digits.simd.wasm"));
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm))).toEqual([]);
+  });
+
+  it("run prints the same int8 output as the reference interpreter", async () => {
+    const r = await cli(["run", model, join(DIGITS, "test_x.npy"), "--index", "3", "--json"]);
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as { int8: number[]; argmax: number };
+    const m = readModel(new Uint8Array(readFileSync(model)));
+    const x = npyToFloat32(readNpy(new Uint8Array(readFileSync(join(DIGITS, "test_x.npy"))))).subarray(3 * 64, 4 * 64);
+    expect(printed.int8).toEqual(Array.from(runReference(m, quantizeInput(m, Float32Array.from(x)))));
+  });
+
+  it("run writes raw int8 output bytes with --out", async () => {
+    const out = join(dir, "out.bin");
+    const r = await cli(["run", model, join(DIGITS, "test_x.npy"), "--runtime", "node-scalar", "-o", out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out).length).toBe(10);
+  });
+
+  it("eval reports float and int8 accuracy", async () => {
+    const r = await cli(["eval", model, "--x", join(DIGITS, "test_x.npy"), "--y", join(DIGITS, "test_y.npy"), "--onnx", join(DIGITS, "digits_adder.onnx"), "--limit", "100", "--json"]);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.stdout) as { count: number; int8Accuracy: number; floatAccuracy: number };
+    expect(e.count).toBe(100);
+    expect(e.floatAccuracy).toBeGreaterThan(0.95);
+    expect(e.int8Accuracy).toBeGreaterThan(0.95);
+  });
+
+  it("inspect shows layers, arena and byte budget", async () => {
+    const r = await cli(["inspect", model]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/adder_conv2d/);
+    expect(r.stdout).toMatch(/lower bound \d+ bytes/);
+    expect(r.stdout).toMatch(/linear memory on WAMR/);
+  });
+
+  it("--help works for the tool and each command", async () => {
+    for (const args of [["--help"], ["pack", "--help"], ["run", "--help"], ["eval", "--help"], ["bench", "--help"], ["inspect", "--help"], ["demo", "--help"]]) {
+      const r = await cli(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stdout).toMatch(/Usage: addernet/);
+    }
+  });
+
+  it("usage errors exit 2 and name the problem", async () => {
+    expect((await cli([])).code).toBe(2);
+    const unknown = await cli(["frobnicate"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+    const missing = await cli(["pack", join(DIGITS, "digits_adder.onnx")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing --calib/);
+    const badOption = await cli(["run", model, "x.bin", "--runtime", "nope"]);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/unknown runtime "nope"/);
+  });
+
+  it("a corrupt model is an error naming the field and offset, without a stack trace", async () => {
+    const bytes = new Uint8Array(readFileSync(model));
+    bytes[20] ^= 0xff; // inside the CRC-covered header
+    const bad = join(dir, "bad.addn");
+    writeFileSync(bad, bytes);
+    const r = await cli(["run", bad, join(DIGITS, "test_x.npy")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/BAD_CRC at byte 12/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await cli(["run", bad, join(DIGITS, "test_x.npy"), "--verbose"]);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("an input of the wrong size is an error naming expected and found", async () => {
+    const input = join(dir, "short.bin");
+    writeFileSync(input, new Uint8Array(63));
+    const r = await cli(["run", model, input]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/expected 64 int8 bytes .* found 63/);
+  });
+
+  it("an unsupported ONNX op fails with its name and leaves no output file", async () => {
+    const onnx = join(dir, "softmax.onnx");
+    writeFileSync(
+      onnx,
+      buildModel({
+        inputDims: [1, 1, 8, 8],
+        outputName: "y",
+        nodes: [{ op: "Softmax", name: "softmax_0", inputs: ["input"], outputs: ["y"] }],
+        initializers: [floatTensor("unused", [1], [0])],
+      }),
+    );
+    const before = readdirSync(dir).length;
+    const r = await cli(["pack", onnx, "--calib", join(DIGITS, "calib_x.npy"), "-o", join(dir, "softmax.addn")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unsupported op "Softmax" \(node "softmax_0"\)/);
+    expect(existsSync(join(dir, "softmax.addn"))).toBe(false);
+    expect(readdirSync(dir).length).toBe(before);
+  });
+});
