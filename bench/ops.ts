@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 import { packModel } from "../src/format/writer.js";
 import { Rng } from "../src/models/random.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../src/runtime/kernel.js";
+import { buildResNet20, calibrationSamples } from "../src/models/index.js";
+import { quantizeInput } from "../src/quantize/io.js";
+import { quantize } from "../src/quantize/quantize.js";
 import { convLayerModel, randomInt8 } from "../test/kernels/models.js";
 
 export interface ConvShape {
@@ -92,6 +95,27 @@ export function formatOpBench(results: OpBenchResult[]): string {
   return lines.join("\n");
 }
 
+/** Whole ResNet-20 (CIFAR shapes, quantized by the host): ms per inference in each build. */
+export async function benchResNet20(builds: readonly KernelBuild[] = KERNEL_BUILDS): Promise<Record<KernelBuild, number>> {
+  const graph = buildResNet20(1);
+  const model = quantize(graph, calibrationSamples(graph.inputShape, 4, 7));
+  const blob = packModel(model);
+  const input = quantizeInput(model, calibrationSamples(graph.inputShape, 1, 8)[0]!);
+  const ms = {} as Record<KernelBuild, number>;
+  for (const build of builds) {
+    const kernel = await KernelInstance.create(build);
+    kernel.load(blob);
+    kernel.run(input);
+    ms[build] = timeCall(() => kernel.exports.invoke(), 200, 5);
+  }
+  return ms;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  benchOps().then((r) => console.log(formatOpBench(r)));
+  (async () => {
+    console.log(formatOpBench(await benchOps()));
+    const r = await benchResNet20();
+    console.log(`ResNet-20 per inference: simd ${r.simd.toFixed(2)} ms, scalar ${r.scalar.toFixed(2)} ms, ` +
+      `SIMD/scalar speedup ${(r.scalar / r.simd).toFixed(1)}x`);
+  })();
 }

@@ -1,4 +1,4 @@
-// The one rounding rule of docs/SPEC.md, and the output clamp.
+// The one rounding rule of docs/SPEC.md, and the output clamp, in scalar and SIMD form.
 
 /** requant(v, mult, shift) = (v·mult + 2^(shift−1)) >> shift, in 64 bits (wrapping). */
 @inline export function requant(v: i64, mult: i32, shift: i32): i64 {
@@ -16,4 +16,25 @@
 /** A conv-like op's output value: clamp(zOut + requant(acc + bias, mult, shift)). */
 @inline export function requantizeOutput(acc: i32, bias: i32, mult: i32, shift: i32, zOut: i32, lo: i32, hi: i32): i32 {
   return clampOut(zOut, requant(<i64>acc + <i64>bias, mult, shift), lo, hi);
+}
+
+// ---- SIMD: the same arithmetic on i64x2 lanes --------------------------------------
+
+/**
+ * The clamp bounds [lo − zOut, hi − zOut] of rounded values before zOut is added (zOut + r
+ * cannot wrap: |r| < 2^63 after a shift ≥ 1), as i64x2 splats.
+ */
+@inline export function clampLow(lo: i32, zOut: i32): v128 { return i64x2.splat(<i64>(lo - zOut)); }
+@inline export function clampHigh(hi: i32, zOut: i32): v128 { return i64x2.splat(<i64>(hi - zOut)); }
+
+/** (p + 2^(shift−1)) >> shift on two i64 lanes (p = v·mult already formed), clamped to [lo, hi]. */
+@inline export function roundShiftClamp2(p: v128, round: v128, shift: i32, lo: v128, hi: v128): v128 {
+  let r = i64x2.shr_s(i64x2.add(p, round), shift);
+  r = v128.bitselect(lo, r, i64x2.lt_s(r, lo));
+  return v128.bitselect(hi, r, i64x2.gt_s(r, hi));
+}
+
+/** Two i64x2 of values within int8 range after adding zOut → their low 32 bits as i32x4, plus zOut. */
+@inline export function joinLanes(low: v128, high: v128, zOut: v128): v128 {
+  return i32x4.add(v128.shuffle<i32>(low, high, 0, 2, 4, 6), zOut);
 }
