@@ -9,6 +9,7 @@
 //! ```
 //! `--embedded-model-len N` is for a module that carries its model as a data
 //! segment at `arena_ptr()` (src/modulegen): nothing is copied, `load(arena_ptr(), N)`.
+//! `--wamr-stack-bytes N` (any command) sets WAMR's exec-env stack (default 64 KiB).
 //! `run` prints `key=value` lines on stdout. Exit codes: 0 ok, 2 usage or file
 //! error, 3 `load` returned a negative status, 4 `invoke` did, 5 the runtime
 //! failed (instantiation, missing export, trap).
@@ -191,20 +192,30 @@ fn cmd_batch(args: &Args) -> Result<ExitCode, String> {
 }
 
 fn main() -> ExitCode {
-    let outcome = Args::parse().and_then(|args| match args.command.as_str() {
+    let outcome = Args::parse().and_then(|args| {
+        #[cfg(feature = "wamr")]
+        if let Some(n) = args.options.get("wamr-stack-bytes") {
+            engines::wamr::set_exec_stack_size(n.parse().map_err(|_| format!("--wamr-stack-bytes {n} is not a byte count"))?);
+        }
+        dispatch(&args)
+    });
+    outcome.unwrap_or_else(|msg| {
+        eprintln!("addernet-harness: {msg}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+fn dispatch(args: &Args) -> Result<ExitCode, String> {
+    match args.command.as_str() {
         "list" => {
             for (name, simd) in engines::compiled_in() {
                 println!("{name} simd={}", simd as u8);
             }
             Ok(ExitCode::SUCCESS)
         }
-        "run" => cmd_run(&args),
-        "memory" => cmd_memory(&args),
-        "batch" => cmd_batch(&args),
+        "run" => cmd_run(args),
+        "memory" => cmd_memory(args),
+        "batch" => cmd_batch(args),
         other => Err(format!("unknown command `{other}` (list, run, memory, batch)")),
-    });
-    outcome.unwrap_or_else(|msg| {
-        eprintln!("addernet-harness: {msg}");
-        ExitCode::from(EXIT_USAGE)
-    })
+    }
 }

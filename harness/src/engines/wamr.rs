@@ -6,12 +6,19 @@
 use crate::kernel::{check_range, Error, Instance};
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Once;
 use wamrx_sys as sys;
 
 /// Operand stack of the exec env. The kernel's call depth is small (invoke →
-/// op → inner loop), 64 KiB leaves a wide margin.
-pub const EXEC_STACK_SIZE: u32 = 64 * 1024;
+/// op → inner loop): 64 KiB by default leaves a wide margin; `--wamr-stack-bytes`
+/// (see main.rs) finds the real need.
+pub const DEFAULT_EXEC_STACK_SIZE: u32 = 64 * 1024;
+static EXEC_STACK_SIZE: AtomicU32 = AtomicU32::new(DEFAULT_EXEC_STACK_SIZE);
+
+pub fn set_exec_stack_size(bytes: u32) {
+    EXEC_STACK_SIZE.store(bytes, Ordering::Relaxed);
+}
 /// App heap that WAMR may append to linear memory for `malloc` from the host
 /// (`wasm_runtime_module_malloc`). The kernel allocates nothing: 0, so the
 /// linear memory stays exactly what the module declares (trimmed to __heap_base).
@@ -41,6 +48,7 @@ fn error_text(buf: &[c_char]) -> String {
 impl WamrInstance {
     pub fn new(module_bytes: &[u8]) -> Result<Self, Error> {
         init_runtime()?;
+        let stack = EXEC_STACK_SIZE.load(Ordering::Relaxed);
         let mut bytes = module_bytes.to_vec();
         let mut err = [0 as c_char; 256];
         // 1. Load (parse and validate) the module from a byte buffer.
@@ -52,14 +60,14 @@ impl WamrInstance {
         }
         // 2. Instantiate: the linear memory comes from the module's memory section.
         let inst = unsafe {
-            sys::wasm_runtime_instantiate(module, EXEC_STACK_SIZE, HOST_MANAGED_HEAP_SIZE, err.as_mut_ptr(), err.len() as u32)
+            sys::wasm_runtime_instantiate(module, stack, HOST_MANAGED_HEAP_SIZE, err.as_mut_ptr(), err.len() as u32)
         };
         if inst.is_null() {
             unsafe { sys::wasm_runtime_unload(module) };
             return Err(Error::Runtime(format!("wasm_runtime_instantiate: {}", error_text(&err))));
         }
         // 3. One execution environment, reused for every call.
-        let exec_env = unsafe { sys::wasm_runtime_create_exec_env(inst, EXEC_STACK_SIZE) };
+        let exec_env = unsafe { sys::wasm_runtime_create_exec_env(inst, stack) };
         if exec_env.is_null() {
             unsafe {
                 sys::wasm_runtime_deinstantiate(inst);
