@@ -69,4 +69,3 @@ export function outcomeToOutput(outcome: RunOutcome): Int8Array {
 }
 
 export const toInt8 = (bytes: Uint8Array): Int8Array => new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-export const toUint8 = (bytes: Int8Array): Uint8Array => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
