@@ -5,7 +5,7 @@ import { ModelFormatError } from "../../src/format/errors.js";
 import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
 import type { Graph } from "../../src/graph/ir.js";
-import { buildDigitsNet, buildResNet20, calibrationSamples, randomNetwork } from "../../src/models/index.js";
+import { buildDigitsNet, buildResNet20, calibrationSamples, randomNetwork, Rng } from "../../src/models/index.js";
 import { quantizeInput } from "../../src/quantize/io.js";
 import { quantize } from "../../src/quantize/quantize.js";
 import { runReference } from "../../src/reference/interpreter.js";
@@ -28,17 +28,28 @@ export interface MalformedCase {
   offset: number;
 }
 
-function validCase(name: string, graph: Graph, seed: number, calibration = 8): ValidCase {
-  const model = quantize(graph, calibrationSamples(graph.inputShape, calibration, 1000 + seed));
-  const input = quantizeInput(model, calibrationSamples(graph.inputShape, 1, 2000 + seed)[0]!);
-  return { name, model: packModel(model), input, expected: runReference(model, input) };
+/**
+ * The model on an image-like input; with `noise`, also on uniform int8 noise over the whole
+ * range, which drives accumulators and requantization into their clamps.
+ */
+function validCases1(name: string, graph: Graph, seed: number, noise: boolean): ValidCase[] {
+  const qmodel = quantize(graph, calibrationSamples(graph.inputShape, 8, 1000 + seed));
+  const model = packModel(qmodel);
+  const image = quantizeInput(qmodel, calibrationSamples(graph.inputShape, 1, 2000 + seed)[0]!);
+  const cases = [{ name, model, input: image, expected: runReference(qmodel, image) }];
+  if (noise) {
+    const rng = new Rng(3000 + seed);
+    const input = Int8Array.from(image, () => rng.int(-128, 127));
+    cases.push({ name: `${name}/noise`, model, input, expected: runReference(qmodel, input) });
+  }
+  return cases;
 }
 
 export function validCases(): ValidCase[] {
   return [
-    validCase("digits", buildDigitsNet(1), 1),
-    validCase("resnet20", buildResNet20(1), 2),
-    ...Array.from({ length: RANDOM_NETWORKS }, (_, i) => validCase(`random-${i + 1}`, randomNetwork(i + 1), 10 + i)),
+    ...validCases1("digits", buildDigitsNet(1), 1, true),
+    ...validCases1("resnet20", buildResNet20(1), 2, false),
+    ...Array.from({ length: RANDOM_NETWORKS }, (_, i) => validCases1(`random-${i + 1}`, randomNetwork(i + 1), 10 + i, true)).flat(),
   ];
 }
 
