@@ -146,3 +146,17 @@ describe("addernet CLI", () => {
     expect(readdirSync(dir).length).toBe(before);
   });
 });
+
+describe("examples", () => {
+  it("the README's quickstart runs against the built package and matches the reference", async () => {
+    const dist = join(ROOT, "dist/index.js");
+    expect(existsSync(dist), "dist/ missing: npm test builds it first (npm run build)").toBe(true);
+    const out = await new Promise<Result>((resolve) =>
+      execFile(process.execPath, [join(ROOT, "examples/node/quickstart.mjs")], { cwd: ROOT }, (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, stdout, stderr }),
+      ),
+    );
+    expect(out.stderr).toBe("");
+    expect(out.stdout).toMatch(/kernel output equals the reference interpreter: true/);
+  });
+});
