@@ -19,7 +19,7 @@ export { packModel } from "./format/writer.js";
 export { readModel } from "./format/reader.js";
 export { describeLayout, type FileLayout } from "./format/describe.js";
 export { ModelFormatError, ModelPackError, statusName } from "./format/errors.js";
-export { buildModelModule, moduleBudget, type ModelModuleOptions, type ModuleBudget } from "./modulegen/index.js";
+export { buildModelModule, moduleBudget, formatBudget, type ModelModuleOptions, type ModuleBudget } from "./modulegen/index.js";
 
 // reference: the integer golden model
 export { runReference, runReferenceAll } from "./reference/interpreter.js";
