@@ -1,8 +1,12 @@
 // The module itself: zero imports, fixed memory, the ABI's exports in both builds.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ABI_VERSION, STATUS_NOT_LOADED } from "../../src/format/constants.js";
+import { ABI_VERSION, H_ACTIVATION_BYTES, STATUS_ARENA_TOO_SMALL, STATUS_NOT_LOADED } from "../../src/format/constants.js";
+import { packModel } from "../../src/format/writer.js";
+import { Rng } from "../../src/models/random.js";
+import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, compileKernel, kernelWasmPath, KernelInstance } from "../../src/runtime/kernel.js";
+import { convLayerModel, randomInt8 } from "./models.js";
 import { ensureKernelsBuilt } from "./setup.js";
 
 const ABI_EXPORTS = [
@@ -66,5 +70,23 @@ describe("kernel module", () => {
       return Object.fromEntries(Object.entries(exports).map(([n, v]) => [n, typeof v === "function" ? v.length : typeof v]));
     };
     expect(await arity(simd)).toEqual(await arity(scalar));
+  });
+});
+
+describe("right-sized build (scripts/build-wasm.mjs --arena-bytes)", () => {
+  it("a 64 KiB arena holds a small model and rejects one that needs more", async () => {
+    // @ts-expect-error: the build script is plain JavaScript
+    const { buildKernel } = await import("../../scripts/build-wasm.mjs");
+    const { binary, pages } = await buildKernel("simd", 65536);
+    expect(pages).toBe(2); // 64 KiB arena + ~10 KiB of static data
+    const k = await KernelInstance.create("simd", await compileKernel("simd", binary));
+    expect(k.arenaSize).toBe(65536);
+    const rng = new Rng(5);
+    const small = convLayerModel(rng, "adder_conv2d", 8, 8, 8, 8);
+    k.load(packModel(small));
+    const input = randomInt8(rng, k.inputSize);
+    expect(k.run(input)).toEqual(runReference(small, input));
+    const big = convLayerModel(rng, "adder_conv2d", 64, 64, 8, 8); // 32 KiB in + 32 KiB out
+    expect(() => k.load(packModel(big))).toThrow(expect.objectContaining({ status: STATUS_ARENA_TOO_SMALL, errorOffset: H_ACTIVATION_BYTES }));
   });
 });
