@@ -1,6 +1,7 @@
 // ADDER_CONV2D / ADDER_DENSE inner loop: sums of absolute differences of runs of input
-// bytes against four filters at once. The window walk is in conv_common.ts.
-import { addAcc4, addAcc4Lanes, tailMask } from "./segment";
+// bytes against the filters of one output pixel, four filters per input load. The window
+// walk is in conv_common.ts.
+import { filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
 
 /** 16-byte steps a u16 lane can take: each adds ≤ 2·255, and 128·510 < 2^16. */
 const U16_SAFE_STEPS = 128;
@@ -23,13 +24,21 @@ const U16_SAFE_STEPS = 128;
 }
 
 /**
- * ACC4[f] += Σ_r Σ_k |x_r[k] − w_f[r·len + k]| for rows r < rows, k < len, filters f = 0..3:
- * `rows` runs of `len` bytes, the input's `xRowStride` apart, the weights' consecutive.
- * `xStep` is 16 to stream the input, 0 to repeat the same 16 bytes (padding).
- * Loads may read up to 15 bytes past a run; the extra lanes are masked.
+ * ACC[f] += Σ_r Σ_k |x_r[k] − w_f[r·len + k]| for rows r < rows, k < len, filters f < filters:
+ * `rows` runs of `len` bytes, the input's `xRowStride` apart; filter f's weights consecutive
+ * from `w + f·wStride`. `xStep` is 16 to stream the input, 0 to repeat the same 16 bytes
+ * (padding). Loads may read up to 15 bytes past a run; the extra lanes are masked.
  */
-export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w0: usize, w1: usize, w2: usize, w3: usize,
+export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32,
                                 len: i32, rows: i32): void {
+  for (let f = 0; f < filters; f += 4) sad4(x, xStep, xRowStride, w, wStride, filters, f, len, rows);
+}
+
+/** Filters f0 … f0+3 of sad_4x16_u16acc (past the last filter, repeat it: ACC has room). */
+@inline function sad4(x: usize, xStep: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32, f0: i32,
+                      len: i32, rows: i32): void {
+  let w0 = filterAt(w, wStride, filters, f0), w1 = filterAt(w, wStride, filters, f0 + 1);
+  let w2 = filterAt(w, wStride, filters, f0 + 2), w3 = filterAt(w, wStride, filters, f0 + 3);
   if (ASC_FEATURE_SIMD) {
     let s0 = i32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
     // u16 accumulators, widened into the i32 sums before they can overflow
@@ -71,7 +80,7 @@ export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w0: u
       x += xRowStride;
     }
     s0 = widen(s0, a0); s1 = widen(s1, a1); s2 = widen(s2, a2); s3 = widen(s3, a3);
-    addAcc4Lanes(s0, s1, s2, s3);
+    addAcc4Lanes(f0, s0, s1, s2, s3);
   } else {
     const xs = xStep >> 4; // 1: stream, 0: repeat
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -88,6 +97,6 @@ export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w0: u
       x += xRowStride;
       w0 += len; w1 += len; w2 += len; w3 += len;
     }
-    addAcc4(s0, s1, s2, s3);
+    addAcc4(f0, s0, s1, s2, s3);
   }
 }

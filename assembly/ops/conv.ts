@@ -1,6 +1,7 @@
 // CONV2D / DENSE (int8 multiply) inner loop: dot products of runs of input bytes (minus the
-// zero point) with four filters at once. The window walk is in conv_common.ts.
-import { addAcc4, addAcc4Lanes, tailMask } from "./segment";
+// zero point) with the filters of one output pixel, four filters per input load. The window
+// walk is in conv_common.ts.
+import { filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
 
 @inline function dotPairs(acc: v128, xl: v128, xh: v128, w: v128): v128 {
   const lo = i32x4.dot_i16x8_s(xl, i16x8.extend_low_i8x16_s(w));
@@ -9,12 +10,20 @@ import { addAcc4, addAcc4Lanes, tailMask } from "./segment";
 }
 
 /**
- * ACC4[f] += Σ_r Σ_k (x_r[k] − zx)·w_f[r·len + k] for rows r < rows, k < len, filters f = 0..3:
- * `rows` runs of `len` bytes, the input's `xRowStride` apart, the weights' consecutive.
- * Loads may read up to 15 bytes past a run; the extra lanes are masked.
+ * ACC[f] += Σ_r Σ_k (x_r[k] − zx)·w_f[r·len + k] for rows r < rows, k < len, filters f < filters:
+ * `rows` runs of `len` bytes, the input's `xRowStride` apart; filter f's weights consecutive
+ * from `w + f·wStride`. Loads may read up to 15 bytes past a run; the extra lanes are masked.
  */
-export function dot_4x16_i32acc(x: usize, xRowStride: usize, w0: usize, w1: usize, w2: usize, w3: usize,
+export function dot_4x16_i32acc(x: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32,
                                 len: i32, rows: i32, zx: i32): void {
+  for (let f = 0; f < filters; f += 4) dot4(x, xRowStride, w, wStride, filters, f, len, rows, zx);
+}
+
+/** Filters f0 … f0+3 of dot_4x16_i32acc (past the last filter, repeat it: ACC has room). */
+@inline function dot4(x: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32, f0: i32,
+                      len: i32, rows: i32, zx: i32): void {
+  let w0 = filterAt(w, wStride, filters, f0), w1 = filterAt(w, wStride, filters, f0 + 1);
+  let w2 = filterAt(w, wStride, filters, f0 + 2), w3 = filterAt(w, wStride, filters, f0 + 3);
   if (ASC_FEATURE_SIMD) {
     let s0 = i32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
     const z = i16x8.splat(<i16>zx);
@@ -45,7 +54,7 @@ export function dot_4x16_i32acc(x: usize, xRowStride: usize, w0: usize, w1: usiz
       }
       x += xRowStride;
     }
-    addAcc4Lanes(s0, s1, s2, s3);
+    addAcc4Lanes(f0, s0, s1, s2, s3);
   } else {
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let r = 0; r < rows; r++) {
@@ -59,6 +68,6 @@ export function dot_4x16_i32acc(x: usize, xRowStride: usize, w0: usize, w1: usiz
       x += xRowStride;
       w0 += len; w1 += len; w2 += len; w3 += len;
     }
-    addAcc4(s0, s1, s2, s3);
+    addAcc4(f0, s0, s1, s2, s3);
   }
 }

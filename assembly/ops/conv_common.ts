@@ -14,20 +14,21 @@ import {
 import {
   paramsBase, tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
 } from "../engine/state";
-import { ACC4, ZERO_POINT_RUN, clearAcc4 } from "./segment";
+import { ACC, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
 import { sad_4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc } from "./conv";
 import { requantizeOutput } from "./requant";
 
 /**
- * `rows` runs of `len` bytes against four filters: input runs `xRowStride` apart from `x`
- * (or padding when `xStep` = 0), weight runs consecutive from `offset` in each filter.
+ * `rows` runs of `len` bytes against `filters` filters `filterBytes` apart from `w`: input runs
+ * `xRowStride` apart from `x` (or padding when `xStep` = 0), weight runs consecutive from
+ * `offset` in each filter.
  */
-@inline function runs4(adder: bool, x: usize, xStep: usize, xRowStride: usize, w0: usize, w1: usize, w2: usize, w3: usize,
-                       offset: usize, len: i32, rows: i32, zx: i32): void {
+@inline function runs(adder: bool, x: usize, xStep: usize, xRowStride: usize, w: usize, filterBytes: usize, filters: i32,
+                      offset: usize, len: i32, rows: i32, zx: i32): void {
   if (len <= 0) return;
-  if (adder) sad_4x16_u16acc(x, xStep, xRowStride, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len, rows);
-  else if (xStep != 0) dot_4x16_i32acc(x, xRowStride, w0 + offset, w1 + offset, w2 + offset, w3 + offset, len, rows, zx);
+  if (adder) sad_4x16_u16acc(x, xStep, xRowStride, w + offset, filterBytes, filters, len, rows);
+  else if (xStep != 0) dot_4x16_i32acc(x, xRowStride, w + offset, filterBytes, filters, len, rows, zx);
 }
 
 /** Number of taps j ≥ 0 with base + j·d < limit (0 if none). */
@@ -72,47 +73,43 @@ export function convLike(op: usize): void {
       const j0 = min(kw, tapsBelow(iwBase, dw, 0));
       const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
       const interior = dw == 1 && j0 == 0 && j1 == kw && rowsInside;
-      for (let n = 0; n < N; n += 4) {
-        // a block past the last filter repeats it; its sums are not stored
-        const w0 = weights + <usize>n * filterBytes;
-        const w1 = n + 1 < N ? w0 + filterBytes : w0;
-        const w2 = n + 2 < N ? w1 + filterBytes : w1;
-        const w3 = n + 3 < N ? w2 + filterBytes : w2;
-        clearAcc4();
+      for (let n = 0; n < N; n += FILTER_CHUNK) {
+        const w = weights + <usize>n * filterBytes;
+        const filters = min(FILTER_CHUNK, N - n);
+        clearAcc(filters);
         if (interior) {
           // every tap in bounds: kh runs of kw·C bytes, dilation_h rows apart
-          runs4(adder, x + <usize>((ihBase * W + iwBase) * C), 16, <usize>(dh * W * C), w0, w1, w2, w3, 0, rowBytes, kh, zx);
+          runs(adder, x + <usize>((ihBase * W + iwBase) * C), 16, <usize>(dh * W * C), w, filterBytes, filters, 0, rowBytes, kh, zx);
         } else {
           for (let i = 0; i < kh; i++) {
             const ih = ihBase + i * dh;
             const row = <usize>(i * rowBytes);
             if (ih < 0 || ih >= H) {
-              runs4(adder, ZERO_POINT_RUN, 0, 0, w0, w1, w2, w3, row, rowBytes, 1, zx);
+              runs(adder, ZERO_POINT_RUN, 0, 0, w, filterBytes, filters, row, rowBytes, 1, zx);
               continue;
             }
             const xRow = x + <usize>(ih * W) * <usize>C;
-            runs4(adder, ZERO_POINT_RUN, 0, 0, w0, w1, w2, w3, row, j0 * C, 1, zx);
+            runs(adder, ZERO_POINT_RUN, 0, 0, w, filterBytes, filters, row, j0 * C, 1, zx);
             if (dw == 1) {
-              runs4(adder, xRow + <usize>((iwBase + j0) * C), 16, 0, w0, w1, w2, w3, row + <usize>(j0 * C), (j1 - j0) * C, 1, zx);
+              runs(adder, xRow + <usize>((iwBase + j0) * C), 16, 0, w, filterBytes, filters, row + <usize>(j0 * C), (j1 - j0) * C, 1, zx);
             } else {
               // taps dilation_w apart: one run of C bytes each
-              runs4(adder, xRow + <usize>((iwBase + j0 * dw) * C), 16, <usize>(dw * C), w0, w1, w2, w3, row + <usize>(j0 * C), C, j1 - j0, zx);
+              runs(adder, xRow + <usize>((iwBase + j0 * dw) * C), 16, <usize>(dw * C), w, filterBytes, filters, row + <usize>(j0 * C), C, j1 - j0, zx);
             }
-            runs4(adder, ZERO_POINT_RUN, 0, 0, w0, w1, w2, w3, row + <usize>(j1 * C), (kw - j1) * C, 1, zx);
+            runs(adder, ZERO_POINT_RUN, 0, 0, w, filterBytes, filters, row + <usize>(j1 * C), (kw - j1) * C, 1, zx);
           }
         }
-        const count = min(4, N - n);
-        for (let f = 0; f < count; f++) {
-          const sum = load<i32>(ACC4 + (<usize>f << 2));
+        for (let f = 0; f < filters; f++) {
+          const sum = load<i32>(ACC + (<usize>f << 2));
           const acc = adder ? -sum : sum;
           const ch = <usize>(n + f) << 2;
           store<i8>(y + <usize>f, requantizeOutput(acc, load<i32>(bias + ch), load<i32>(mult + ch), shift, zOut, lo, hi));
         }
-        y += <usize>count;
+        y += <usize>filters;
       }
     }
   }
   // static memory outside the arena is left as found (zeros), call after call
   memory.fill(ZERO_POINT_RUN, 0, 16);
-  clearAcc4();
+  clearAcc(FILTER_CHUNK);
 }

@@ -18,12 +18,11 @@ function expectSameBytes(got: Int8Array, want: Int8Array, what: string): void {
 }
 
 /** One adder op whose runs are long (> 128 SIMD steps), with the largest |x − w| = 255. */
-function longRunModel(kind: "adder_dense" | "adder_conv2d" | "dense" | "conv2d", C: number, extremes: boolean): QModel {
+function longRunModel(kind: "adder_dense" | "adder_conv2d" | "dense" | "conv2d", C: number, extremes: boolean, N = 5): QModel {
   const rng = new Rng(C);
   const conv = kind.endsWith("conv2d");
   const g = conv ? { ...UNIT, kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1 } : UNIT;
   const inShape = conv ? { height: 3, width: 3, channels: C } : { height: 1, width: 2, channels: C };
-  const N = 5;
   const k = conv ? 9 * C : 2 * C;
   const out = conv ? { height: 3, width: 3, channels: N } : { height: 1, width: 1, channels: N };
   const weights = extremes ? new Int8Array(N * k).fill(-128) : randomInt8(rng, N * k, 0.5);
@@ -65,6 +64,17 @@ describe.each(KERNEL_BUILDS)("%s kernel", (build: KernelBuild) => {
           const input = extremes ? new Int8Array(k.inputSize).fill(127) : randomInt8(new Rng(C + 1), k.inputSize, 0.5);
           expectSameBytes(k.run(input), runReference(model, input), `${kind} C=${C} extremes=${extremes}`);
         }
+      }
+    }
+  });
+
+  it("more output channels than one accumulation pass (256)", () => {
+    for (const kind of ["adder_dense", "adder_conv2d", "dense", "conv2d"] as const) {
+      for (const N of [257, 300]) {
+        const model = longRunModel(kind, 5, false, N);
+        k.load(packModel(model));
+        const input = randomInt8(new Rng(N), k.inputSize, 0.5);
+        expectSameBytes(k.run(input), runReference(model, input), `${kind} N=${N}`);
       }
     }
   });
