@@ -44,19 +44,28 @@ export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w: us
     // u16 accumulators, widened into the i32 sums before they can overflow
     let a0 = i16x8.splat(0), a1 = a0, a2 = a0, a3 = a0;
     let budget = U16_SAFE_STEPS;
-    const full = len & ~15, tail = len & 15;
     for (let r = 0; r < rows; r++) {
       let xp = x;
-      let k = 0;
-      while (k < len) {
-        if (budget == 0) {
+      // a row in pieces of at most U16_SAFE_STEPS steps (usually one piece)
+      for (let k = 0; k < len; k += U16_SAFE_STEPS * 16) {
+        const piece = min(len - k, U16_SAFE_STEPS * 16);
+        const steps = (piece + 15) >> 4;
+        if (budget < steps) {
           s0 = widen(s0, a0); s1 = widen(s1, a1); s2 = widen(s2, a2); s3 = widen(s3, a3);
           a0 = i16x8.splat(0); a1 = a0; a2 = a0; a3 = a0;
           budget = U16_SAFE_STEPS;
         }
-        const steps = min(budget, (full - k) >> 4);
-        if (steps == 0) {
-          // the last len − full bytes, extra lanes masked
+        budget -= steps;
+        for (let i = piece >> 4; i > 0; i--) {
+          const xv = v128.load(xp);
+          a0 = sadPairs(a0, xv, v128.load(w0));
+          a1 = sadPairs(a1, xv, v128.load(w1));
+          a2 = sadPairs(a2, xv, v128.load(w2));
+          a3 = sadPairs(a3, xv, v128.load(w3));
+          xp += xStep; w0 += 16; w1 += 16; w2 += 16; w3 += 16;
+        }
+        const tail = piece & 15; // only in a row's last piece
+        if (tail != 0) {
           const mask = tailMask(tail);
           const xv = v128.load(xp);
           a0 = sadPairsMasked(a0, xv, v128.load(w0), mask);
@@ -64,17 +73,6 @@ export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w: us
           a2 = sadPairsMasked(a2, xv, v128.load(w2), mask);
           a3 = sadPairsMasked(a3, xv, v128.load(w3), mask);
           w0 += tail; w1 += tail; w2 += tail; w3 += tail;
-          budget--;
-          break;
-        }
-        budget -= steps;
-        for (const end = k + (steps << 4); k < end; k += 16) {
-          const xv = v128.load(xp);
-          a0 = sadPairs(a0, xv, v128.load(w0));
-          a1 = sadPairs(a1, xv, v128.load(w1));
-          a2 = sadPairs(a2, xv, v128.load(w2));
-          a3 = sadPairs(a3, xv, v128.load(w3));
-          xp += xStep; w0 += 16; w1 += 16; w2 += 16; w3 += 16;
         }
       }
       x += xRowStride;
