@@ -3,8 +3,12 @@
 // walk is in conv_common.ts.
 import { filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
 
-/** 16-byte steps a u16 lane can take: each adds ≤ 2·255, and 128·510 < 2^16. */
-const U16_SAFE_STEPS = 128;
+/**
+ * 16-byte steps a 16-bit lane takes before it is widened: each adds ≤ 2·255, and
+ * 64·510 < 2^15, so the lanes stay non-negative as i16 and one i32x4.dot_i16x8_s with ones
+ * widens them.
+ */
+const U16_SAFE_STEPS = 64;
 
 @inline function absDiff(x: v128, w: v128): v128 {
   // |x − w| as u8 (0..255) = max − min
@@ -20,7 +24,7 @@ const U16_SAFE_STEPS = 128;
 }
 
 @inline function widen(sum: v128, acc: v128): v128 {
-  return i32x4.add(sum, i32x4.extadd_pairwise_i16x8_u(acc));
+  return i32x4.add(sum, i32x4.dot_i16x8_s(acc, i16x8.splat(1)));
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 import { ACC, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
 import { sad_4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc } from "./conv";
-import { requantizeOutput } from "./requant";
+import { requantizeOutput, requantizeOutput4 } from "./requant";
 
 /**
  * `rows` runs of `len` bytes against `filters` filters `filterBytes` apart from `w`: input runs
@@ -99,7 +99,16 @@ export function convLike(op: usize): void {
             runs(adder, ZERO_POINT_RUN, 0, 0, w, filterBytes, filters, row + <usize>(j1 * C), (kw - j1) * C, 1, zx);
           }
         }
-        for (let f = 0; f < filters; f++) {
+        let f = 0;
+        if (ASC_FEATURE_SIMD) {
+          for (; f + 4 <= filters; f += 4) {
+            const sums = v128.load(ACC + (<usize>f << 2));
+            const ch = <usize>(n + f) << 2;
+            if (!requantizeOutput4(y + <usize>f, adder ? i32x4.neg(sums) : sums, v128.load(bias + ch), v128.load(mult + ch),
+              shift, zOut, lo, hi)) break;
+          }
+        }
+        for (; f < filters; f++) {
           const sum = load<i32>(ACC + (<usize>f << 2));
           const acc = adder ? -sum : sum;
           const ch = <usize>(n + f) << 2;

@@ -38,3 +38,23 @@
 @inline export function joinLanes(low: v128, high: v128, zOut: v128): v128 {
   return i32x4.add(v128.shuffle<i32>(low, high, 0, 2, 4, 6), zOut);
 }
+
+/**
+ * Four outputs of a conv-like op at once (SIMD build), when every acc + bias fits in 32 bits
+ * (then v·mult is one 32×32→64 multiply): stores clamp(zOut + requant(acc + bias, mult,
+ * shift), lo, hi) for the four lanes at `y` and returns true; returns false, storing nothing,
+ * otherwise (the caller then takes the scalar rule).
+ */
+@inline export function requantizeOutput4(y: usize, acc: v128, bias: v128, mult: v128, shift: i32, zOut: i32, lo: i32, hi: i32): bool {
+  const v = i32x4.add(acc, bias);
+  // signed overflow of acc + bias: both operands' signs differ from the sum's
+  if (i32x4.bitmask(v128.and(v128.xor(v, acc), v128.xor(v, bias))) != 0) return false;
+  const round = i64x2.splat(<i64>1 << <i64>(shift - 1));
+  const loV = clampLow(lo, zOut), hiV = clampHigh(hi, zOut);
+  const low = roundShiftClamp2(i64x2.extmul_low_i32x4_s(v, mult), round, shift, loV, hiV);
+  const high = roundShiftClamp2(i64x2.extmul_high_i32x4_s(v, mult), round, shift, loV, hiV);
+  const q = joinLanes(low, high, i32x4.splat(zOut));
+  const q16 = i16x8.narrow_i32x4_s(q, q);
+  store<i32>(y, i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0));
+  return true;
+}

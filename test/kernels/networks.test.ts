@@ -55,7 +55,7 @@ describe.each(KERNEL_BUILDS)("%s kernel", (build: KernelBuild) => {
     k = await KernelInstance.create(build);
   });
 
-  it("long runs: u16 lane accumulators are widened before they overflow", () => {
+  it("long runs: 16-bit lane accumulators are widened before they overflow", () => {
     for (const kind of ["adder_dense", "adder_conv2d", "dense", "conv2d"] as const) {
       for (const C of [700, 1029, 2400]) {
         for (const extremes of [true, false]) {
