@@ -1,9 +1,11 @@
 // The window walk shared by CONV2D, ADDER_CONV2D, DENSE and ADDER_DENSE.
 //
-// For each output pixel and each block of four filters, every kernel row is cut
-// into runs of bytes that are consecutive in both the NHWC input and the
+// For each output pixel (and chunk of up to FILTER_CHUNK filters), every kernel row
+// is cut into runs of bytes that are consecutive in both the NHWC input and the
 // [n][i][j][c] weights: the in-bounds taps (one run when dilation_w = 1, one per
-// tap otherwise) and the padded taps left and right of them (or the whole row).
+// tap otherwise) and the padded taps left and right of them (or the whole row); an
+// interior pixel is one call for all its rows. The inner loops (adder_conv.ts,
+// conv.ts) add each run's sums into ACC, then the pixel's outputs are requantized.
 // Adder ops compare padded taps with the input zero point (|z_x − qw|, not zero);
 // multiply ops skip them (they contribute (z_x − z_x)·qw = 0).
 import {
