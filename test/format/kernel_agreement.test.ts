@@ -6,7 +6,6 @@ import { ModelFormatError } from "../../src/format/errors.js";
 import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
 import { KERNEL_BUILDS, KernelInstance, KernelStatusError } from "../../src/runtime/kernel.js";
-import { ensureKernelsBuilt } from "../kernels/setup.js";
 import { cases } from "./corruptions.js";
 import { patch } from "./helpers.js";
 import { randomModel, rng } from "./models.js";
@@ -40,7 +39,6 @@ for (const build of KERNEL_BUILDS) {
   describe(`${build} kernel and host reader agree`, () => {
     let kernel: KernelInstance;
     beforeAll(async () => {
-      await ensureKernelsBuilt();
       kernel = await KernelInstance.create(build);
     });
 

@@ -11,7 +11,7 @@ import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, KernelStatusError, type KernelBuild } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8, randomOpModel } from "./models.js";
-import { ensureKernelsBuilt, fixCrc } from "./setup.js";
+import { fixCrc } from "./setup.js";
 
 const rng0 = new Rng(99);
 const conv = convLayerModel(rng0, "adder_conv2d", 8, 8, 5, 7); // 3×3, padding 1: output 8×8×7
@@ -69,7 +69,6 @@ function readerVerdict(bytes: Uint8Array): { status: number; offset: number; mod
 describe.each(KERNEL_BUILDS)("%s kernel rejects bad input", (build: KernelBuild) => {
   let k: KernelInstance;
   beforeAll(async () => {
-    await ensureKernelsBuilt();
     k = await KernelInstance.create(build);
   });
 
@@ -190,7 +189,6 @@ const KINDS = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "av
 
 describe.each(KERNEL_BUILDS)("%s kernel under mutated blobs", (build: KernelBuild) => {
   it(`${MUTATIONS} seeded mutations: never traps, never writes outside the arena, agrees with the reader`, async () => {
-    await ensureKernelsBuilt();
     const k = await KernelInstance.create(build);
     const e = k.exports;
     const rng = new Rng(build === "simd" ? 2024 : 2025);
@@ -211,7 +209,7 @@ describe.each(KERNEL_BUILDS)("%s kernel under mutated blobs", (build: KernelBuil
 
     for (let i = 0; i < MUTATIONS; i++) {
       const b = rng.int(0, bases.length - 1);
-      let blob = bases[b].slice();
+      let blob: Uint8Array = bases[b].slice();
       if (i % 2 === 0) blob = mutateBytes(rng, blob);
       else {
         for (let n = rng.int(1, 2); n > 0; n--) mutateField(rng, blob, baseFields[b]);

@@ -1,13 +1,12 @@
 // The module itself: zero imports, fixed memory, the ABI's exports in both builds.
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ABI_VERSION, H_ACTIVATION_BYTES, STATUS_ARENA_TOO_SMALL, STATUS_NOT_LOADED } from "../../src/format/constants.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, compileKernel, kernelWasmPath, KernelInstance } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8 } from "./models.js";
-import { ensureKernelsBuilt } from "./setup.js";
 
 const ABI_EXPORTS = [
   "__data_end", "__heap_base", "abi_version", "arena_ptr", "arena_size", "error_offset", "input_ptr",
@@ -37,7 +36,6 @@ function memoryLimits(wasm: Uint8Array): [number, number | undefined] {
 }
 
 describe("kernel module", () => {
-  beforeAll(ensureKernelsBuilt);
 
   it.each(KERNEL_BUILDS)("%s build: no imports, fixed memory, the ABI exports, arena ending at __heap_base", async (build) => {
     const wasm = readFileSync(kernelWasmPath(build));

@@ -9,7 +9,6 @@ import { quantize } from "../../src/quantize/quantize.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../../src/runtime/kernel.js";
 import { UNIT, assignOffsets, randomInt8, tensor } from "./models.js";
-import { ensureKernelsBuilt } from "./setup.js";
 
 function expectSameBytes(got: Int8Array, want: Int8Array, what: string): void {
   expect(got.length, what).toBe(want.length);
@@ -51,7 +50,6 @@ function resnet20(): { blob: Uint8Array; input: Int8Array; want: Int8Array } {
 describe.each(KERNEL_BUILDS)("%s kernel", (build: KernelBuild) => {
   let k: KernelInstance;
   beforeAll(async () => {
-    await ensureKernelsBuilt();
     k = await KernelInstance.create(build);
   });
 

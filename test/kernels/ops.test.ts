@@ -6,7 +6,6 @@ import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../../src/runtime/kernel.js";
 import { randomInt8, randomOpModel } from "./models.js";
-import { ensureKernelsBuilt } from "./setup.js";
 
 const KINDS: OpKind[] = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "avg_pool", "global_avg_pool", "add", "reshape"];
 const CASES_PER_KIND = 60;
@@ -19,7 +18,6 @@ const firstDifference = (a: Int8Array, b: Int8Array): number => {
 describe.each(KERNEL_BUILDS)("%s kernel matches the reference", (build: KernelBuild) => {
   let kernel: KernelInstance;
   beforeAll(async () => {
-    await ensureKernelsBuilt();
     kernel = await KernelInstance.create(build);
   });
 

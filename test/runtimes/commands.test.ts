@@ -14,11 +14,7 @@ import { findHarness } from "../../src/runtime/harness.js";
 import { kernelWasmPath } from "../../src/runtime/kernel.js";
 import { findTool } from "../../src/runtime/tools.js";
 import { wasiModulePath } from "../../src/runtime/wasmtime.js";
-import { ensureKernelsBuilt } from "../kernels/setup.js";
-import { ensureWasiBuilt } from "./setup.js";
 
-await ensureKernelsBuilt();
-await ensureWasiBuilt();
 const IN_CI = process.env.CI === "true";
 const wasmtime = await findTool("wasmtime", "ADDERNET_WASMTIME");
 const harness = await findHarness();

@@ -6,9 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusName } from "../../src/format/errors.js";
 import { getRuntime, type RunOutcome, type RuntimeName } from "../../src/runtime/index.js";
-import { ensureKernelsBuilt } from "../kernels/setup.js";
 import { malformedCases, validCases, type MalformedCase, type ValidCase } from "./corpus.js";
-import { ensureWasiBuilt } from "./setup.js";
 
 const RUNTIMES: RuntimeName[] = [
   "node-simd", "node-scalar", "wasmtime-simd", "wasmtime-scalar",
@@ -16,8 +14,6 @@ const RUNTIMES: RuntimeName[] = [
 ];
 const IN_CI = process.env.CI === "true";
 
-await ensureKernelsBuilt();
-await ensureWasiBuilt();
 const reasons = new Map<RuntimeName, string | undefined>(
   await Promise.all(RUNTIMES.map(async (name) => [name, await getRuntime(name).unavailableReason()] as const)),
 );

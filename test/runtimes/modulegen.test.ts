@@ -15,9 +15,7 @@ import { quantize } from "../../src/quantize/quantize.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { findHarness, harnessMemory } from "../../src/runtime/harness.js";
 import { KERNEL_BUILDS, kernelWasmPath } from "../../src/runtime/kernel.js";
-import { ensureKernelsBuilt } from "../kernels/setup.js";
 
-await ensureKernelsBuilt();
 const graph = buildDigitsNet(3);
 const qmodel = quantize(graph, calibrationSamples(graph.inputShape, 8, 31));
 const model = packModel(qmodel);
@@ -60,7 +58,7 @@ describe.each(KERNEL_BUILDS)("right-sized %s module", (build) => {
 
   it("with the model embedded, load(arena_ptr, len) runs it without a copy (Node)", async () => {
     const module = buildModelModule(model, { build, embed: true });
-    const { instance } = await WebAssembly.instantiate(module, {});
+    const { instance } = await WebAssembly.instantiate(module as Uint8Array<ArrayBuffer>, {});
     const e = instance.exports as Record<string, CallableFunction> & { memory: WebAssembly.Memory };
     expect(e.load!(e.arena_ptr!(), model.length)).toBe(0);
     new Int8Array(e.memory.buffer, e.input_ptr!(), input.length).set(input);
