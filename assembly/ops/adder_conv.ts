@@ -23,66 +23,67 @@ const U16_SAFE_STEPS = 64;
   return i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(v128.and(absDiff(x, w), mask)));
 }
 
-@inline function widen(sum: v128, acc: v128): v128 {
-  return i32x4.add(sum, i32x4.dot_i16x8_s(acc, i16x8.splat(1)));
+@inline function widen(acc: v128): v128 {
+  return i32x4.dot_i16x8_s(acc, i16x8.splat(1));
 }
 
 /**
  * ACC[f] += Σ_r Σ_k |x_r[k] − w_f[r·len + k]| for rows r < rows, k < len, filters f < filters:
  * `rows` runs of `len` bytes, the input's `xRowStride` apart; filter f's weights consecutive
  * from `w + f·wStride`. `xStep` is 16 to stream the input, 0 to repeat the same 16 bytes
- * (padding). Loads may read up to 15 bytes past a run; the extra lanes are masked.
+ * (padding); len ≥ 1. Loads may read up to 15 bytes past a run; the extra lanes are masked.
  */
 export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32,
                                 len: i32, rows: i32): void {
-  for (let f = 0; f < filters; f += 4) sad4(x, xStep, xRowStride, w, wStride, filters, f, len, rows);
+  // SIMD: blocks of at most U16_SAFE_STEPS steps, widened once each and free of overflow
+  // checks: whole rows (usually all: a 3×3 window of up to 112 channels), or pieces of a long
+  // row. The scalar sums are i32: one block.
+  const piece = ASC_FEATURE_SIMD ? min(len, U16_SAFE_STEPS * 16) : len;
+  const group = ASC_FEATURE_SIMD ? U16_SAFE_STEPS / ((piece + 15) >> 4) : rows; // rows per block (1 when len > piece)
+  for (let r = 0; r < rows; r += group) {
+    const g = min(group, rows - r);
+    const xr = x + <usize>r * xRowStride, wr = w + <usize>(r * len);
+    for (let k = 0; k < len; k += piece) {
+      const xk = xr + (<usize>k * xStep >> 4), n = min(piece, len - k);
+      for (let f = 0; f < filters; f += 4) sad4(xk, xStep, xRowStride, wr + <usize>k, wStride, filters, f, n, g);
+    }
+  }
 }
 
-/** Filters f0 … f0+3 of sad_4x16_u16acc (past the last filter, repeat it: ACC has room). */
+/**
+ * Filters f0 … f0+3 of sad_4x16_u16acc over `rows` rows of `len` bytes, at most U16_SAFE_STEPS
+ * steps in all (past the last filter, repeat it: ACC has room).
+ */
 @inline function sad4(x: usize, xStep: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32, f0: i32,
                       len: i32, rows: i32): void {
   let w0 = filterAt(w, wStride, filters, f0), w1 = filterAt(w, wStride, filters, f0 + 1);
   let w2 = filterAt(w, wStride, filters, f0 + 2), w3 = filterAt(w, wStride, filters, f0 + 3);
   if (ASC_FEATURE_SIMD) {
-    let s0 = i32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    // u16 accumulators, widened into the i32 sums before they can overflow
+    // u16 accumulators: few enough steps that they cannot overflow
     let a0 = i16x8.splat(0), a1 = a0, a2 = a0, a3 = a0;
-    let budget = U16_SAFE_STEPS;
+    const tail = len & 15;
     for (let r = 0; r < rows; r++) {
       let xp = x;
-      // a row in pieces of at most U16_SAFE_STEPS steps (usually one piece)
-      for (let k = 0; k < len; k += U16_SAFE_STEPS * 16) {
-        const piece = min(len - k, U16_SAFE_STEPS * 16);
-        const steps = (piece + 15) >> 4;
-        if (budget < steps) {
-          s0 = widen(s0, a0); s1 = widen(s1, a1); s2 = widen(s2, a2); s3 = widen(s3, a3);
-          a0 = i16x8.splat(0); a1 = a0; a2 = a0; a3 = a0;
-          budget = U16_SAFE_STEPS;
-        }
-        budget -= steps;
-        for (let i = piece >> 4; i > 0; i--) {
-          const xv = v128.load(xp);
-          a0 = sadPairs(a0, xv, v128.load(w0));
-          a1 = sadPairs(a1, xv, v128.load(w1));
-          a2 = sadPairs(a2, xv, v128.load(w2));
-          a3 = sadPairs(a3, xv, v128.load(w3));
-          xp += xStep; w0 += 16; w1 += 16; w2 += 16; w3 += 16;
-        }
-        const tail = piece & 15; // only in a row's last piece
-        if (tail != 0) {
-          const mask = tailMask(tail);
-          const xv = v128.load(xp);
-          a0 = sadPairsMasked(a0, xv, v128.load(w0), mask);
-          a1 = sadPairsMasked(a1, xv, v128.load(w1), mask);
-          a2 = sadPairsMasked(a2, xv, v128.load(w2), mask);
-          a3 = sadPairsMasked(a3, xv, v128.load(w3), mask);
-          w0 += tail; w1 += tail; w2 += tail; w3 += tail;
-        }
+      for (let i = len >> 4; i > 0; i--) {
+        const xv = v128.load(xp);
+        a0 = sadPairs(a0, xv, v128.load(w0));
+        a1 = sadPairs(a1, xv, v128.load(w1));
+        a2 = sadPairs(a2, xv, v128.load(w2));
+        a3 = sadPairs(a3, xv, v128.load(w3));
+        xp += xStep; w0 += 16; w1 += 16; w2 += 16; w3 += 16;
+      }
+      if (tail != 0) {
+        const mask = tailMask(tail);
+        const xv = v128.load(xp);
+        a0 = sadPairsMasked(a0, xv, v128.load(w0), mask);
+        a1 = sadPairsMasked(a1, xv, v128.load(w1), mask);
+        a2 = sadPairsMasked(a2, xv, v128.load(w2), mask);
+        a3 = sadPairsMasked(a3, xv, v128.load(w3), mask);
+        w0 += tail; w1 += tail; w2 += tail; w3 += tail;
       }
       x += xRowStride;
     }
-    s0 = widen(s0, a0); s1 = widen(s1, a1); s2 = widen(s2, a2); s3 = widen(s3, a3);
-    addAcc4Lanes(f0, s0, s1, s2, s3);
+    addAcc4Lanes(f0, widen(a0), widen(a1), widen(a2), widen(a3));
   } else {
     const xs = xStep >> 4; // 1: stream, 0: repeat
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
