@@ -46,7 +46,8 @@ export function buildReport(bytes: Uint8Array): ModelReport {
 
 const shape = (t: { height: number; width: number; channels: number }) => `${t.height}x${t.width}x${t.channels}`;
 const si = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
-const table = (rows: string[][]): string => {
+/** Rows of cells as left-aligned columns. */
+export const table = (rows: string[][]): string => {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ").trimEnd()).join("\n");
 };

@@ -13,7 +13,8 @@ import { getRuntime } from "../../runtime/index.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { labelsFromNpy, samplesFromNpy } from "../data.js";
 import { readFile, writeFileAtomic } from "../files.js";
-import { formatEval } from "./eval.js";
+import { formatEval, pct } from "./eval.js";
+import { table } from "../../inspect/report.js";
 import { importAndQuantize } from "./pack.js";
 import { formatLatencies, measureLatencies } from "./bench.js";
 
@@ -43,9 +44,10 @@ Options:
     try {
       const settings = { calibration: join(DIGITS_DIR, "calib_x.npy"), layout: "nchw" as const, maxSamples: 256, method: "minmax" as const, fold: true, quiet };
       const testY = labelsFromNpy(join(DIGITS_DIR, "test_y.npy"));
-      for (const name of ["digits_adder", "digits_cnn"]) {
+      const summary: string[][] = [["model", "float", "int8 (node-simd)", "node-simd ms", "node-scalar ms", "file bytes"]];
+      for (const [name, title] of [["digits_adder", "AdderNet (adder 3x3 layers)"], ["digits_cnn", "plain CNN, same architecture"]]) {
         const onnxPath = join(DIGITS_DIR, `${name}.onnx`);
-        console.log(`\n== ${name}.onnx`);
+        console.log(`\n== ${name}.onnx: ${title}`);
         const { graph, result } = importAndQuantize(onnxPath, settings);
         const packed = packModel(result.model);
         const outPath = join(outDir, `${name}.addn`);
@@ -59,8 +61,18 @@ Options:
         const runtime = getRuntime("node-simd");
         const evaluation = await evaluate({ packed, model: result.model, samples, labels: testY, runtime, graph });
         console.log(formatEval(evaluation, runtime.name));
-        console.log(formatLatencies(await measureLatencies(packed, [runtime, getRuntime("node-scalar")], 200)));
+        const latencies = await measureLatencies(packed, [runtime, getRuntime("node-scalar")], 200);
+        console.log(formatLatencies(latencies));
+        summary.push([
+          title,
+          pct(evaluation.floatAccuracy!),
+          pct(evaluation.int8Accuracy),
+          latencies[0]!.meanMs!.toFixed(3),
+          latencies[1]!.meanMs!.toFixed(3),
+          String(packed.length),
+        ]);
       }
+      console.log(`\n== summary: ${testY.length} test images of scikit-learn's 8x8 digits\n${table(summary)}`);
       return 0;
     } finally {
       if (!values["out-dir"]) rmSync(outDir, { recursive: true, force: true });

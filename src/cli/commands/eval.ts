@@ -10,7 +10,7 @@ import { UsageError } from "../errors.js";
 import { readFile } from "../files.js";
 import { Progress } from "../progress.js";
 
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+export const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
 
 export function formatEval(r: EvalResult, runtime: string): string {
   const lines = [`int8 accuracy (${runtime}): ${pct(r.int8Accuracy)} on ${r.count} samples`];
