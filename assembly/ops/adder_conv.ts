@@ -1,7 +1,7 @@
 // ADDER_CONV2D / ADDER_DENSE inner loop: sums of absolute differences of runs of input
-// bytes against the filters of one output pixel, four filters per input load. The window
-// walk is in conv_common.ts.
-import { filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
+// bytes against the filters of one output pixel (or two side by side, sharing each weight
+// load), four filters per input load. The window walk is in conv_common.ts.
+import { FILTER_CHUNK, filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
 
 /**
  * 16-byte steps a 16-bit lane takes before it is widened: each adds ≤ 2·255, and
@@ -35,6 +35,20 @@ const U16_SAFE_STEPS = 64;
  */
 export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32,
                                 len: i32, rows: i32): void {
+  sadBlocks(x, xStep, xRowStride, w, wStride, filters, len, rows, 1, 0);
+}
+
+/**
+ * sad_4x16_u16acc for two output pixels at once, the second's input `xPixelStride` after the
+ * first's, its sums at ACC_PIXEL_2: each weight load serves both (SIMD build only).
+ */
+export function sad_2x4x16_u16acc(x: usize, xPixelStride: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32,
+                                  len: i32, rows: i32): void {
+  sadBlocks(x, 16, xRowStride, w, wStride, filters, len, rows, 2, xPixelStride);
+}
+
+@inline function sadBlocks(x: usize, xStep: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32,
+                           len: i32, rows: i32, pixels: i32, xPixelStride: usize): void {
   // SIMD: blocks of at most U16_SAFE_STEPS steps, widened once each and free of overflow
   // checks: whole rows (usually all: a 3×3 window of up to 112 channels), or pieces of a long
   // row. The scalar sums are i32: one block.
@@ -45,7 +59,7 @@ export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w: us
     const xr = x + <usize>r * xRowStride, wr = w + <usize>(r * len);
     for (let k = 0; k < len; k += piece) {
       const xk = xr + (<usize>k * xStep >> 4), n = min(piece, len - k);
-      for (let f = 0; f < filters; f += 4) sad4(xk, xStep, xRowStride, wr + <usize>k, wStride, filters, f, n, g);
+      for (let f = 0; f < filters; f += 4) sad4(xk, xStep, xRowStride, wr + <usize>k, wStride, filters, f, n, g, pixels, xPixelStride);
     }
   }
 }
@@ -55,35 +69,50 @@ export function sad_4x16_u16acc(x: usize, xStep: usize, xRowStride: usize, w: us
  * steps in all (past the last filter, repeat it: ACC has room).
  */
 @inline function sad4(x: usize, xStep: usize, xRowStride: usize, w: usize, wStride: usize, filters: i32, f0: i32,
-                      len: i32, rows: i32): void {
+                      len: i32, rows: i32, pixels: i32, xPixelStride: usize): void {
   let w0 = filterAt(w, wStride, filters, f0), w1 = filterAt(w, wStride, filters, f0 + 1);
   let w2 = filterAt(w, wStride, filters, f0 + 2), w3 = filterAt(w, wStride, filters, f0 + 3);
   if (ASC_FEATURE_SIMD) {
     // u16 accumulators: few enough steps that they cannot overflow
     let a0 = i16x8.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let b0 = a0, b1 = a0, b2 = a0, b3 = a0; // the second pixel's
     const tail = len & 15;
     for (let r = 0; r < rows; r++) {
       let xp = x;
       for (let i = len >> 4; i > 0; i--) {
         const xv = v128.load(xp);
-        a0 = sadPairs(a0, xv, v128.load(w0));
-        a1 = sadPairs(a1, xv, v128.load(w1));
-        a2 = sadPairs(a2, xv, v128.load(w2));
-        a3 = sadPairs(a3, xv, v128.load(w3));
+        if (pixels == 2) {
+          // each filter's weights, loaded once, against both pixels' inputs
+          const xv2 = v128.load(xp + xPixelStride);
+          let wv = v128.load(w0); a0 = sadPairs(a0, xv, wv); b0 = sadPairs(b0, xv2, wv);
+          wv = v128.load(w1); a1 = sadPairs(a1, xv, wv); b1 = sadPairs(b1, xv2, wv);
+          wv = v128.load(w2); a2 = sadPairs(a2, xv, wv); b2 = sadPairs(b2, xv2, wv);
+          wv = v128.load(w3); a3 = sadPairs(a3, xv, wv); b3 = sadPairs(b3, xv2, wv);
+        } else {
+          a0 = sadPairs(a0, xv, v128.load(w0)); a1 = sadPairs(a1, xv, v128.load(w1));
+          a2 = sadPairs(a2, xv, v128.load(w2)); a3 = sadPairs(a3, xv, v128.load(w3));
+        }
         xp += xStep; w0 += 16; w1 += 16; w2 += 16; w3 += 16;
       }
       if (tail != 0) {
         const mask = tailMask(tail);
         const xv = v128.load(xp);
-        a0 = sadPairsMasked(a0, xv, v128.load(w0), mask);
-        a1 = sadPairsMasked(a1, xv, v128.load(w1), mask);
-        a2 = sadPairsMasked(a2, xv, v128.load(w2), mask);
-        a3 = sadPairsMasked(a3, xv, v128.load(w3), mask);
+        if (pixels == 2) {
+          const xv2 = v128.load(xp + xPixelStride);
+          let wv = v128.load(w0); a0 = sadPairsMasked(a0, xv, wv, mask); b0 = sadPairsMasked(b0, xv2, wv, mask);
+          wv = v128.load(w1); a1 = sadPairsMasked(a1, xv, wv, mask); b1 = sadPairsMasked(b1, xv2, wv, mask);
+          wv = v128.load(w2); a2 = sadPairsMasked(a2, xv, wv, mask); b2 = sadPairsMasked(b2, xv2, wv, mask);
+          wv = v128.load(w3); a3 = sadPairsMasked(a3, xv, wv, mask); b3 = sadPairsMasked(b3, xv2, wv, mask);
+        } else {
+          a0 = sadPairsMasked(a0, xv, v128.load(w0), mask); a1 = sadPairsMasked(a1, xv, v128.load(w1), mask);
+          a2 = sadPairsMasked(a2, xv, v128.load(w2), mask); a3 = sadPairsMasked(a3, xv, v128.load(w3), mask);
+        }
         w0 += tail; w1 += tail; w2 += tail; w3 += tail;
       }
       x += xRowStride;
     }
     addAcc4Lanes(f0, widen(a0), widen(a1), widen(a2), widen(a3));
+    if (pixels == 2) addAcc4Lanes(f0 + FILTER_CHUNK, widen(b0), widen(b1), widen(b2), widen(b3));
   } else {
     const xs = xStep >> 4; // 1: stream, 0: repeat
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;

@@ -4,7 +4,8 @@
 // is cut into runs of bytes that are consecutive in both the NHWC input and the
 // [n][i][j][c] weights: the in-bounds taps (one run when dilation_w = 1, one per
 // tap otherwise) and the padded taps left and right of them (or the whole row); an
-// interior pixel is one call for all its rows. The inner loops (adder_conv.ts,
+// interior pixel is one call for all its rows (SIMD adder ops: two interior pixels side by
+// side are one call, each weight load serving both). The inner loops (adder_conv.ts,
 // conv.ts) add each run's sums into ACC, then the pixel's outputs are requantized.
 // Adder ops compare padded taps with the input zero point (|z_x − qw|, not zero);
 // multiply ops skip them (they contribute (z_x − z_x)·qw = 0).
@@ -16,8 +17,8 @@ import {
 import {
   paramsBase, tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
 } from "../engine/state";
-import { ACC, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
-import { sad_4x16_u16acc } from "./adder_conv";
+import { ACC, ACC_PIXEL_2, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
+import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc } from "./conv";
 import { requantizeOutput, requantizeOutput4 } from "./requant";
 
@@ -31,6 +32,25 @@ import { requantizeOutput, requantizeOutput4 } from "./requant";
   if (len <= 0) return;
   if (adder) sad_4x16_u16acc(x, xStep, xRowStride, w + offset, filterBytes, filters, len, rows);
   else if (xStep != 0) dot_4x16_i32acc(x, xRowStride, w + offset, filterBytes, filters, len, rows, zx);
+}
+
+/** Store the requantized outputs of `filters` filters from n on, their sums at `acc`, at `y`. */
+@inline function requantizePixel(adder: bool, acc: usize, y: usize, n: i32, filters: i32, bias: usize, mult: usize,
+                                 shift: i32, zOut: i32, lo: i32, hi: i32): void {
+  let f = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; f + 4 <= filters; f += 4) {
+      const sums = v128.load(acc + (<usize>f << 2));
+      const ch = <usize>(n + f) << 2;
+      if (!requantizeOutput4(y + <usize>f, adder ? i32x4.neg(sums) : sums, v128.load(bias + ch), v128.load(mult + ch),
+        shift, zOut, lo, hi)) break;
+    }
+  }
+  for (; f < filters; f++) {
+    const sum = load<i32>(acc + (<usize>f << 2));
+    const ch = <usize>(n + f) << 2;
+    store<i8>(y + <usize>f, requantizeOutput(adder ? -sum : sum, load<i32>(bias + ch), load<i32>(mult + ch), shift, zOut, lo, hi));
+  }
 }
 
 /** Number of taps j ≥ 0 with base + j·d < limit (0 if none). */
@@ -75,11 +95,16 @@ export function convLike(op: usize): void {
       const j0 = min(kw, tapsBelow(iwBase, dw, 0));
       const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
       const interior = dw == 1 && j0 == 0 && j1 == kw && rowsInside;
+      // SIMD adder: two interior pixels side by side share each weight load
+      const pixels = ASC_FEATURE_SIMD && adder && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
       for (let n = 0; n < N; n += FILTER_CHUNK) {
         const w = weights + <usize>n * filterBytes;
         const filters = min(FILTER_CHUNK, N - n);
-        clearAcc(filters);
-        if (interior) {
+        clearAcc(filters, pixels);
+        if (pixels == 2) {
+          sad_2x4x16_u16acc(x + <usize>((ihBase * W + iwBase) * C), <usize>(sw * C), <usize>(dh * W * C), w, filterBytes,
+            filters, rowBytes, kh);
+        } else if (interior) {
           // every tap in bounds: kh runs of kw·C bytes, dilation_h rows apart
           runs(adder, x + <usize>((ihBase * W + iwBase) * C), 16, <usize>(dh * W * C), w, filterBytes, filters, 0, rowBytes, kh, zx);
         } else {
@@ -101,26 +126,14 @@ export function convLike(op: usize): void {
             runs(adder, ZERO_POINT_RUN, 0, 0, w, filterBytes, filters, row + <usize>(j1 * C), (kw - j1) * C, 1, zx);
           }
         }
-        let f = 0;
-        if (ASC_FEATURE_SIMD) {
-          for (; f + 4 <= filters; f += 4) {
-            const sums = v128.load(ACC + (<usize>f << 2));
-            const ch = <usize>(n + f) << 2;
-            if (!requantizeOutput4(y + <usize>f, adder ? i32x4.neg(sums) : sums, v128.load(bias + ch), v128.load(mult + ch),
-              shift, zOut, lo, hi)) break;
-          }
-        }
-        for (; f < filters; f++) {
-          const sum = load<i32>(ACC + (<usize>f << 2));
-          const acc = adder ? -sum : sum;
-          const ch = <usize>(n + f) << 2;
-          store<i8>(y + <usize>f, requantizeOutput(acc, load<i32>(bias + ch), load<i32>(mult + ch), shift, zOut, lo, hi));
-        }
+        requantizePixel(adder, ACC, y, n, filters, bias, mult, shift, zOut, lo, hi);
+        if (pixels == 2) requantizePixel(adder, ACC_PIXEL_2, y + <usize>N, n, filters, bias, mult, shift, zOut, lo, hi);
         y += <usize>filters;
       }
+      if (pixels == 2) { y += <usize>N; ow++; }
     }
   }
   // static memory outside the arena is left as found (zeros), call after call
   memory.fill(ZERO_POINT_RUN, 0, 16);
-  clearAcc(FILTER_CHUNK);
+  clearAcc(FILTER_CHUNK, 2);
 }

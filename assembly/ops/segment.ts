@@ -5,8 +5,12 @@
 /** Output channels of one pixel accumulated per pass (a multiple of 4). */
 export const FILTER_CHUNK = 256;
 
-/** FILTER_CHUNK i32 sums, one per filter of the chunk being computed (see conv_common.ts). */
-export const ACC: usize = memory.data(FILTER_CHUNK * 4, 16);
+/**
+ * FILTER_CHUNK i32 sums, one per filter of the chunk being computed (see conv_common.ts), for
+ * each of the (up to) two output pixels computed together: the second pixel's at ACC_PIXEL_2.
+ */
+export const ACC: usize = memory.data(2 * FILTER_CHUNK * 4, 16);
+export const ACC_PIXEL_2: usize = ACC + FILTER_CHUNK * 4;
 
 /**
  * 16 bytes 0xFF then 16 bytes 0: the 16 bytes at TAIL_MASK + 16 − r select the
@@ -20,9 +24,10 @@ export const TAIL_MASK: usize = memory.data<u8>([
 /** 16 bytes holding the input zero point: the "input" a padded adder tap reads. */
 export const ZERO_POINT_RUN: usize = memory.data(16, 16);
 
-/** Zero the sums of the first `filters` filters. */
-export function clearAcc(filters: i32): void {
+/** Zero the sums of the first `filters` filters (of one or two pixels). */
+export function clearAcc(filters: i32, pixels: i32): void {
   memory.fill(ACC, 0, <usize>filters << 2);
+  if (pixels == 2) memory.fill(ACC_PIXEL_2, 0, <usize>filters << 2);
 }
 
 /** Weights of filter `f` of `filters` filters `stride` apart from `w`; past the last, repeat it. */
