@@ -4,8 +4,8 @@
 // is cut into runs of bytes that are consecutive in both the NHWC input and the
 // [n][i][j][c] weights: the in-bounds taps (one run when dilation_w = 1, one per
 // tap otherwise) and the padded taps left and right of them (or the whole row); an
-// interior pixel is one call for all its rows (SIMD adder ops: two interior pixels side by
-// side are one call, each weight load serving both). The inner loops (adder_conv.ts,
+// interior pixel is one call for all its rows (SIMD build: two interior pixels side by side
+// are one call, each weight load serving both). The inner loops (adder_conv.ts,
 // conv.ts) add each run's sums into ACC, then the pixel's outputs are requantized.
 // Adder ops compare padded taps with the input zero point (|z_x − qw|, not zero);
 // multiply ops skip them (they contribute (z_x − z_x)·qw = 0).
@@ -19,7 +19,7 @@ import {
 } from "../engine/state";
 import { ACC, ACC_PIXEL_2, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
 import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./adder_conv";
-import { dot_4x16_i32acc } from "./conv";
+import { dot_4x16_i32acc, dot_2x4x16_i32acc } from "./conv";
 import { requantizeOutput, requantizeOutput4 } from "./requant";
 
 /**
@@ -95,15 +95,16 @@ export function convLike(op: usize): void {
       const j0 = min(kw, tapsBelow(iwBase, dw, 0));
       const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
       const interior = dw == 1 && j0 == 0 && j1 == kw && rowsInside;
-      // SIMD adder: two interior pixels side by side share each weight load
-      const pixels = ASC_FEATURE_SIMD && adder && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
+      // SIMD: two interior pixels side by side share each weight load
+      const pixels = ASC_FEATURE_SIMD && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
       for (let n = 0; n < N; n += FILTER_CHUNK) {
         const w = weights + <usize>n * filterBytes;
         const filters = min(FILTER_CHUNK, N - n);
         clearAcc(filters, pixels);
         if (pixels == 2) {
-          sad_2x4x16_u16acc(x + <usize>((ihBase * W + iwBase) * C), <usize>(sw * C), <usize>(dh * W * C), w, filterBytes,
-            filters, rowBytes, kh);
+          const xp = x + <usize>((ihBase * W + iwBase) * C), xPixelStride = <usize>(sw * C), xRowStride = <usize>(dh * W * C);
+          if (adder) sad_2x4x16_u16acc(xp, xPixelStride, xRowStride, w, filterBytes, filters, rowBytes, kh);
+          else dot_2x4x16_i32acc(xp, xPixelStride, xRowStride, w, filterBytes, filters, rowBytes, kh, zx);
         } else if (interior) {
           // every tap in bounds: kh runs of kw·C bytes, dilation_h rows apart
           runs(adder, x + <usize>((ihBase * W + iwBase) * C), 16, <usize>(dh * W * C), w, filterBytes, filters, 0, rowBytes, kh, zx);
