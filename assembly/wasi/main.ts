@@ -2,9 +2,9 @@
 //
 // Runs one model on one input with no host code, e.g.
 //   wasmtime run --dir=. build/addernet-wasi.simd.wasm model.addn in.bin out.bin
-// An optional fourth argument N runs N more inferences on the same input before
-// the output is written, so a host can time N inferences without a clock import
-// (src/runtime takes the difference of two runs).
+// An optional fourth argument N times N more inferences on the same input (after the
+// first, which warms up) with WASI's monotonic clock and prints `mean_ns=<ns>` on stdout
+// before the output is written: the same invoke-only figure the other runtimes report.
 // It imports WASI (wasi_snapshot_preview1) only and reuses the kernel's engine
 // functions, so its outputs are the kernel's outputs byte for byte. It allocates
 // nothing: the model is read straight into the arena, the input straight into
@@ -45,8 +45,12 @@ declare function fd_write(fd: u32, iovs: usize, iovsLen: usize, nwritten: usize)
 declare function fd_close(fd: u32): u16;
 @external("wasi_snapshot_preview1", "proc_exit")
 declare function proc_exit(code: u32): void;
+@external("wasi_snapshot_preview1", "clock_time_get")
+declare function clock_time_get(clockId: u32, precision: u64, time: usize): u16;
 
+const STDOUT: u32 = 1;
 const STDERR: u32 = 2;
+const CLOCK_MONOTONIC: u32 = 1;
 const FIRST_PREOPEN: u32 = 3;
 const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
 const OFLAGS_CREAT: u16 = 1;
@@ -96,12 +100,31 @@ function putArg(i: i32): void {
   const p = load<u32>(ARGV + 4 * i);
   putBytes(p, cstrlen(p));
 }
-function fail(code: u32): void {
+/** Writes the assembled message and a newline to `fd`, and empties it. */
+function flush(fd: u32): void {
   put("\n");
   store<u32>(IOV, MSG);
   store<u32>(IOV + 4, msgLen);
-  fd_write(STDERR, IOV, 1, CELL);
+  fd_write(fd, IOV, 1, CELL);
+  msgLen = 0;
+}
+function fail(code: u32): void {
+  flush(STDERR);
   proc_exit(code);
+}
+
+function invokeOrFail(): void {
+  const status = engineInvoke();
+  if (status != STATUS_OK) {
+    put("addernet-wasi: invoke failed: status "); putInt(status);
+    put(" ("); put(statusName(status)); put(")");
+    fail(EXIT_INVOKE);
+  }
+}
+
+function monotonicNs(): u64 {
+  clock_time_get(CLOCK_MONOTONIC, 1, CELL);
+  return load<u64>(CELL);
 }
 
 function statusName(status: i32): string {
@@ -299,13 +322,12 @@ export function _start(): void {
   }
   fd_close(inputFd);
 
-  for (let i: i64 = 0; i <= repeat; i++) {
-    const invokeStatus = engineInvoke();
-    if (invokeStatus != STATUS_OK) {
-      put("addernet-wasi: invoke failed: status "); putInt(invokeStatus);
-      put(" ("); put(statusName(invokeStatus)); put(")");
-      fail(EXIT_INVOKE);
-    }
+  invokeOrFail();
+  if (repeat > 0) {
+    const start = monotonicNs();
+    for (let i: i64 = 0; i < repeat; i++) invokeOrFail();
+    put("mean_ns="); putInt(<i64>((monotonicNs() - start) / <u64>repeat));
+    flush(STDOUT);
   }
 
   const outputFd = openArg(ARG_OUTPUT, OFLAGS_CREAT | OFLAGS_TRUNC, RIGHT_FD_WRITE);

@@ -1,6 +1,5 @@
 // wasmtime-simd / wasmtime-scalar: the wasmtime CLI running the WASI command build
 // (build/addernet-wasi.<build>.wasm) on files in a temporary directory.
-import { performance } from "node:perf_hooks";
 import { access, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,10 +53,9 @@ export class WasmtimeRuntime implements Runtime {
     return (await this.binary())!;
   }
 
-  /** One `wasmtime run` in `dir` on model.addn / input.bin; `repeat` extra inferences. */
-  private async invoke(wasmtime: string, dir: string, repeat = 0): Promise<RunOutcome> {
+  /** One `wasmtime run` in `dir` on model.addn / input.bin. */
+  private async invoke(wasmtime: string, dir: string): Promise<RunOutcome> {
     const args = ["run", "--dir=.", wasiModulePath(this.build), "model.addn", "input.bin", "output.bin"];
-    if (repeat > 0) args.push(String(repeat));
     const { code, stderr } = await runProcess(wasmtime, args, dir);
     if (code === 0) return { ok: true, output: toInt8(await readFile(join(dir, "output.bin"))) };
     const parsed = parseStatus(stderr);
@@ -85,24 +83,17 @@ export class WasmtimeRuntime implements Runtime {
     return outcomeToOutput(outcome!);
   }
 
-  /**
-   * The WASI command has no clock: time a process doing 1 + `repeats` inferences and one
-   * doing 1, and divide the difference (start-up and compilation cancel out).
-   */
+  /** The WASI command times `repeats` inferences after a warm-up one with WASI's monotonic clock. */
   async bench(model: Uint8Array, input: Int8Array, repeats: number): Promise<{ meanMs: number }> {
     const wasmtime = await this.requireBinary();
     return withTempDir(async (dir) => {
       await writeFile(join(dir, "model.addn"), model);
       await writeFile(join(dir, "input.bin"), input);
-      const timed = async (extra: number): Promise<number> => {
-        const start = performance.now();
-        outcomeToOutput(await this.invoke(wasmtime, dir, extra));
-        return performance.now() - start;
-      };
-      await timed(0); // warm the file cache
-      const base = Math.min(await timed(0), await timed(0));
-      const loaded = await timed(repeats);
-      return { meanMs: Math.max(0, loaded - base) / repeats };
+      const args = ["run", "--dir=.", wasiModulePath(this.build), "model.addn", "input.bin", "output.bin", String(repeats)];
+      const { code, stdout, stderr } = await runProcess(wasmtime, args, dir);
+      const meanNs = /mean_ns=(\d+)/.exec(stdout)?.[1];
+      if (code !== 0 || meanNs === undefined) throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
+      return { meanMs: Number(meanNs) / 1e6 };
     });
   }
 }

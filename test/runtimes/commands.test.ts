@@ -57,6 +57,14 @@ describe.skipIf(!wasmtime && !IN_CI)("WASI command (wasmtime run)", () => {
       expect(new Int8Array(readFileSync(join(dir, "out2.bin")))).toEqual(expected);
     }));
 
+  it("with a repeat count, times the extra inferences and prints mean_ns; the output is unchanged", () =>
+    inTempDir(async (dir) => {
+      const result = await wasi(dir, "model.addn", "in.bin", "out.bin", "5");
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^mean_ns=[1-9]\d*\n$/);
+      expect(new Int8Array(readFileSync(join(dir, "out.bin")))).toEqual(expected);
+    }));
+
   it.each([
     ["a corrupt model", ["bad.addn", "in.bin", "out.bin"], 3, /load failed: bad.addn: status -5 \(BAD_CRC\) at byte offset 12/],
     ["an input of the wrong size", ["model.addn", "short.bin", "out.bin"], 5, /must hold exactly 64 bytes/],
