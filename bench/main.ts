@@ -8,15 +8,20 @@
 //      arena peak vs the planner's lower bound, model file overhead beyond weights and biases
 //   4. latency of ResNet-20 and the digits model on every installed runtime, with the ratio to
 //      node-simd
+//   5. linear memory of a module sized for each model: on WAMR after its trim (measured by the
+//      harness), declared pages (what V8 and wasmtime allocate), and the harness's peak RSS
 
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { packModel } from "../src/format/writer.js";
 import { buildReport } from "../src/inspect/report.js";
 import { buildResNet20, calibrationSamples } from "../src/models/index.js";
 import { quantize } from "../src/quantize/quantize.js";
 import { listRuntimes, getRuntime } from "../src/runtime/index.js";
-import { measureLatencies, formatLatencies, type LatencyRow } from "../src/cli/commands/bench.js";
+import { measureLatencies, formatLatencies, type LatencyRow } from "../src/eval/latency.js";
+import { buildModelModule, moduleBudget } from "../src/modulegen/index.js";
+import { harnessMemory } from "../src/runtime/index.js";
+import { kernelWasmPath } from "../src/runtime/kernel.js";
 import { importAndQuantize, type PackSettings } from "../src/cli/commands/pack.js";
 import { DIGITS_DIR } from "../src/cli/commands/demo.js";
 import { benchOps, benchResNet20, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
@@ -56,9 +61,46 @@ function ratio(results: OpBenchResult[], shape: string, build: string): number {
   return get("adder_conv2d") / get("conv2d");
 }
 
+interface MemoryRow {
+  model: string;
+  build: string;
+  arenaBytes: number;
+  /** Linear memory WAMR allocated for a module sized for the model (after its trim). */
+  wamrBytes?: number;
+  /** The same model on the generic 4 MiB-arena kernel. */
+  wamrGenericBytes?: number;
+  declaredBytes: number;
+  pages: number;
+  harnessPeakRssKiB?: number;
+}
+
+async function memoryTable(models: readonly (readonly [string, Uint8Array])[]): Promise<MemoryRow[]> {
+  const wamr = await getRuntime("wamr-scalar").unavailableReason();
+  const rows: MemoryRow[] = [];
+  for (const [model, bytes] of models) {
+    for (const build of ["simd", "scalar"] as const) {
+      const budget = moduleBudget(bytes, { build });
+      const row: MemoryRow = { model, build, arenaBytes: budget.arenaBytes, declaredBytes: budget.declaredMemoryBytes, pages: budget.pages };
+      if (!wamr) {
+        const sized = await harnessMemory("wamr", buildModelModule(bytes, { build }), bytes);
+        const generic = await harnessMemory("wamr", readFileSync(kernelWasmPath(build)), bytes);
+        Object.assign(row, { wamrBytes: sized.memoryBytes, wamrGenericBytes: generic.memoryBytes, harnessPeakRssKiB: sized.peakRssKiB });
+      }
+      rows.push(row);
+    }
+  }
+  log("\n== linear memory of a module sized for the model (bytes)" + (wamr ? ` — WAMR not available: ${wamr}` : ""));
+  log("model      build   arena    WAMR (trimmed)  generic 4 MiB kernel on WAMR  V8/wasmtime (declared)  harness peak RSS");
+  for (const r of rows) {
+    log(`${r.model.padEnd(10)} ${r.build.padEnd(7)} ${String(r.arenaBytes).padStart(7)}  ${String(r.wamrBytes ?? "-").padStart(14)}  ` +
+      `${String(r.wamrGenericBytes ?? "-").padStart(28)}  ${`${r.declaredBytes} (${r.pages} pages)`.padStart(22)}  ${r.harnessPeakRssKiB ?? "-"} KiB`);
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const sizes = moduleSizes();
-  log("== kernel modules (goal ≤ 16 KiB each)");
+  log("== modules (goal for the two kernel modules: ≤ 16 KiB each, never above 24 KiB; the WASI commands add file I/O)");
   for (const [name, bytes] of Object.entries(sizes)) log(`${name.padEnd(26)} ${bytes} bytes (${(bytes / KIB).toFixed(1)} KiB)`);
 
   progress("timing single conv layers…");
@@ -85,14 +127,16 @@ async function main(): Promise<void> {
     `(${((100 * report.overheadBytes) / raw).toFixed(2)}%; goal ≤ 1% + 1 KiB = ${Math.round(overheadGoal)} bytes)`);
 
   const runtimes = listRuntimes().map(getRuntime);
+  const models = [["ResNet-20", resnetModel], ["digits", digits()]] as const;
   const latencies: Record<string, LatencyRow[]> = {};
-  for (const [name, model, repeats] of [["ResNet-20", resnetModel, quick ? 5 : 20], ["digits", digits(), quick ? 20 : 200]] as const) {
+  for (const [name, model] of models) {
     progress(`timing ${name} on every runtime…`);
-    latencies[name] = await measureLatencies(model, runtimes, repeats, progress);
-    log(`\n== ${name}: latency per runtime (${repeats} inferences each, one run)`);
+    latencies[name] = await measureLatencies(model, runtimes, { targetMs: quick ? 200 : 1500 }, progress);
+    log(`\n== ${name}: latency per runtime (one run)`);
     log(formatLatencies(latencies[name]));
   }
 
+  const memory = await memoryTable(models);
   if (json) {
     console.log(JSON.stringify({
       moduleSizes: sizes,
@@ -112,6 +156,7 @@ async function main(): Promise<void> {
         overheadBytes: report.overheadBytes,
       },
       latencies,
+      memory,
     }, null, 2));
   }
 }

@@ -16,7 +16,7 @@ import { readFile, writeFileAtomic } from "../files.js";
 import { formatEval, pct } from "./eval.js";
 import { table } from "../../inspect/report.js";
 import { importAndQuantize } from "./pack.js";
-import { formatLatencies, measureLatencies } from "./bench.js";
+import { formatLatencies, measureLatencies } from "../../eval/latency.js";
 
 /** models/digits of the package (two levels above dist/cli or src/cli). */
 export const DIGITS_DIR = fileURLToPath(new URL("../../../models/digits/", import.meta.url));
@@ -61,7 +61,7 @@ Options:
         const runtime = getRuntime("node-simd");
         const evaluation = await evaluate({ packed, model: result.model, samples, labels: testY, runtime, graph });
         console.log(formatEval(evaluation, runtime.name));
-        const latencies = await measureLatencies(packed, [runtime, getRuntime("node-scalar")], 200);
+        const latencies = await measureLatencies(packed, [runtime, getRuntime("node-scalar")], { count: 200 });
         console.log(formatLatencies(latencies));
         summary.push([
           title,
