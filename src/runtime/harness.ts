@@ -1,10 +1,10 @@
 // wamr-*, wasmi-*, wasm3-scalar: the Rust harness (harness/, built by
 // scripts/install-runtimes.sh) instantiating the zero-import kernel module through
 // each runtime's embedding API.
-import { access, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { kernelWasmPath, type KernelBuild } from "./kernel.js";
-import { findTool, INSTALL_HINT, outcomeToOutput, runProcess, toInt8, withTempDir } from "./tools.js";
+import { findTool, INSTALL_HINT, outcomeToOutput, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
 export type HarnessEngine = "wamr" | "wasmi" | "wasm3";
@@ -74,15 +74,7 @@ export class HarnessRuntime implements Runtime {
     const engines = await harnessEngines(harness);
     if (!engines.has(this.engine)) return `${harness} was built without ${this.engine}: ${INSTALL_HINT}`;
     if (this.build === "simd" && !engines.get(this.engine)) return `${harness} was built without ${this.engine} SIMD support`;
-    try {
-      await access(kernelWasmPath(this.build));
-    } catch {
-      return `${kernelWasmPath(this.build)} is missing: run \`npm run build:wasm\``;
-    }
-    return undefined;
-  }
-  async available(): Promise<boolean> {
-    return (await this.unavailableReason()) === undefined;
+    return missingModule(kernelWasmPath(this.build));
   }
 
   private async requireHarness(): Promise<string> {

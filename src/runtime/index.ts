@@ -41,6 +41,6 @@ export function getRuntime(name: string): Runtime {
 
 /** The runtimes whose binaries and builds are present. */
 export async function availableRuntimes(): Promise<Runtime[]> {
-  const present = await Promise.all(RUNTIMES.map((r) => r.available()));
-  return RUNTIMES.filter((_, i) => present[i]);
+  const reasons = await Promise.all(RUNTIMES.map((r) => r.unavailableReason()));
+  return RUNTIMES.filter((_, i) => reasons[i] === undefined);
 }

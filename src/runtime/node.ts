@@ -1,8 +1,7 @@
 // node-simd / node-scalar: the kernel module in this process through the WebAssembly API.
 import { performance } from "node:perf_hooks";
-import { access } from "node:fs/promises";
 import { compileKernel, KernelInstance, kernelWasmPath, KernelStatusError, type KernelBuild } from "./kernel.js";
-import { outcomeToOutput } from "./tools.js";
+import { outcomeToOutput, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
 export class NodeRuntime implements Runtime {
@@ -16,15 +15,7 @@ export class NodeRuntime implements Runtime {
   }
 
   async unavailableReason(): Promise<string | undefined> {
-    try {
-      await access(kernelWasmPath(this.build));
-      return undefined;
-    } catch {
-      return `${kernelWasmPath(this.build)} is missing: run \`npm run build:wasm\``;
-    }
-  }
-  async available(): Promise<boolean> {
-    return (await this.unavailableReason()) === undefined;
+    return missingModule(kernelWasmPath(this.build));
   }
 
   private async instance(): Promise<KernelInstance> {

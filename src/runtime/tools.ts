@@ -69,3 +69,13 @@ export function outcomeToOutput(outcome: RunOutcome): Int8Array {
 }
 
 export const toInt8 = (bytes: Uint8Array): Int8Array => new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Why a built module cannot be used: undefined when `path` exists. */
+export async function missingModule(path: string): Promise<string | undefined> {
+  try {
+    await access(path);
+    return undefined;
+  } catch {
+    return `${path} is missing: run \`npm run build:wasm\``;
+  }
+}

@@ -24,9 +24,7 @@ export interface Runtime {
   readonly build: KernelBuild;
   /** Human-readable: engine and how it is reached. */
   readonly description: string;
-  /** Whatever the runtime needs (a binary, a build) is present. */
-  available(): Promise<boolean>;
-  /** Why it is not available and how to fix it (undefined when it is). */
+  /** Why it cannot run (a binary or a build missing) and how to fix it; undefined when it can. */
   unavailableReason(): Promise<string | undefined>;
   /** Runs one inference; throws KernelStatusError when load or invoke returns a negative status. */
   run(model: Uint8Array, input: Int8Array): Promise<Int8Array>;

@@ -1,10 +1,10 @@
 // wasmtime-simd / wasmtime-scalar: the wasmtime CLI running the WASI command build
 // (build/addernet-wasi.<build>.wasm) on files in a temporary directory.
-import { access, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { KernelBuild } from "./kernel.js";
-import { findTool, INSTALL_HINT, outcomeToOutput, runProcess, toInt8, withTempDir } from "./tools.js";
+import { findTool, INSTALL_HINT, outcomeToOutput, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
 /** Exit codes of assembly/wasi/main.ts. */
@@ -36,15 +36,7 @@ export class WasmtimeRuntime implements Runtime {
 
   async unavailableReason(): Promise<string | undefined> {
     if (!(await this.binary())) return `wasmtime not installed: ${INSTALL_HINT} (or set ADDERNET_WASMTIME)`;
-    try {
-      await access(wasiModulePath(this.build));
-    } catch {
-      return `${wasiModulePath(this.build)} is missing: run \`npm run build:wasm\``;
-    }
-    return undefined;
-  }
-  async available(): Promise<boolean> {
-    return (await this.unavailableReason()) === undefined;
+    return missingModule(wasiModulePath(this.build));
   }
 
   private async requireBinary(): Promise<string> {
