@@ -2,6 +2,7 @@
 
 import { parseArgs } from "node:util";
 import { getRuntime, type Runtime } from "../runtime/index.js";
+import type { ImageLayout } from "./data.js";
 import { UsageError } from "./errors.js";
 
 export interface Command {
@@ -64,3 +65,18 @@ export function runtimeOption(value: string | undefined): Runtime {
     throw new UsageError(`--runtime: ${(err as Error).message}`);
   }
 }
+
+/** --runtime for a command that runs now: the runtime must be installed and built. */
+export async function usableRuntime(value: string | undefined): Promise<Runtime> {
+  const runtime = runtimeOption(value);
+  const reason = await runtime.unavailableReason();
+  if (reason) throw new Error(`runtime ${runtime.name} is not available: ${reason}`);
+  return runtime;
+}
+
+/** --layout of .npy image arrays (default NCHW, as ONNX/PyTorch). */
+export const layoutOption = (value: string | undefined): ImageLayout => oneOf(value, ["nchw", "nhwc"] as const, "--layout", "nchw");
+
+/** The option lines every command's --help ends with (main.ts appends them). */
+export const COMMON_HELP = `  -h, --help          this text
+  --verbose           stack traces on errors`;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // addernet: the command-line entry point. Dispatches to one command per file in ./commands.
 
-import type { Command } from "./command.js";
+import { COMMON_HELP, type Command } from "./command.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
 import { benchCommand } from "./commands/bench.js";
 import { demoCommand } from "./commands/demo.js";
@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    console.log(command.help);
+    console.log(`${command.help}\n${COMMON_HELP}`);
     return EXIT_OK;
   }
   try {

@@ -4,7 +4,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { kernelWasmPath, type KernelBuild } from "./kernel.js";
-import { findTool, INSTALL_HINT, outcomeToOutput, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
+import { findTool, INSTALL_HINT, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
 export type HarnessEngine = "wamr" | "wasmi" | "wasm3";
@@ -114,11 +114,6 @@ export class HarnessRuntime implements Runtime {
       }
       return outcomes;
     });
-  }
-
-  async run(model: Uint8Array, input: Int8Array): Promise<Int8Array> {
-    const [outcome] = await this.runMany([{ model, input }]);
-    return outcomeToOutput(outcome!);
   }
 
   async bench(model: Uint8Array, input: Int8Array, repeats: number): Promise<{ meanMs: number }> {

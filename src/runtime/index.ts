@@ -9,6 +9,7 @@
 // The command-line ones are installed under .tools/ by scripts/install-runtimes.sh.
 import { HarnessRuntime } from "./harness.js";
 import { NodeRuntime } from "./node.js";
+import { outcomeToOutput } from "./tools.js";
 import type { Runtime, RuntimeName } from "./types.js";
 import { WasmtimeRuntime } from "./wasmtime.js";
 
@@ -43,4 +44,10 @@ export function getRuntime(name: string): Runtime {
 export async function availableRuntimes(): Promise<Runtime[]> {
   const reasons = await Promise.all(RUNTIMES.map((r) => r.unavailableReason()));
   return RUNTIMES.filter((_, i) => reasons[i] === undefined);
+}
+
+/** One inference; throws KernelStatusError when load or invoke returns a negative status. */
+export async function runOnce(runtime: Runtime, model: Uint8Array, input: Int8Array): Promise<Int8Array> {
+  const [outcome] = await runtime.runMany([{ model, input }]);
+  return outcomeToOutput(outcome!);
 }

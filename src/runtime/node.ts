@@ -1,7 +1,7 @@
 // node-simd / node-scalar: the kernel module in this process through the WebAssembly API.
 import { performance } from "node:perf_hooks";
 import { compileKernel, KernelInstance, kernelWasmPath, KernelStatusError, type KernelBuild } from "./kernel.js";
-import { outcomeToOutput, missingModule } from "./tools.js";
+import { missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
 export class NodeRuntime implements Runtime {
@@ -21,11 +21,6 @@ export class NodeRuntime implements Runtime {
   private async instance(): Promise<KernelInstance> {
     this.module ??= compileKernel(this.build);
     return KernelInstance.create(this.build, await this.module);
-  }
-
-  async run(model: Uint8Array, input: Int8Array): Promise<Int8Array> {
-    const [outcome] = await this.runMany([{ model, input }]);
-    return outcomeToOutput(outcome!);
   }
 
   async runMany(jobs: readonly RunJob[]): Promise<RunOutcome[]> {

@@ -26,8 +26,6 @@ export interface Runtime {
   readonly description: string;
   /** Why it cannot run (a binary or a build missing) and how to fix it; undefined when it can. */
   unavailableReason(): Promise<string | undefined>;
-  /** Runs one inference; throws KernelStatusError when load or invoke returns a negative status. */
-  run(model: Uint8Array, input: Int8Array): Promise<Int8Array>;
   /** Runs many jobs in as few processes as the runtime allows; failures are outcomes, not throws. */
   runMany(jobs: readonly RunJob[]): Promise<RunOutcome[]>;
   /** Mean latency of one inference over `repeats` inferences (after one warm-up). */

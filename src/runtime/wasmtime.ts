@@ -4,7 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { KernelBuild } from "./kernel.js";
-import { findTool, INSTALL_HINT, outcomeToOutput, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
+import { findTool, INSTALL_HINT, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
 /** Exit codes of assembly/wasi/main.ts. */
@@ -68,11 +68,6 @@ export class WasmtimeRuntime implements Runtime {
       }
       return outcomes;
     });
-  }
-
-  async run(model: Uint8Array, input: Int8Array): Promise<Int8Array> {
-    const [outcome] = await this.runMany([{ model, input }]);
-    return outcomeToOutput(outcome!);
   }
 
   /** The WASI command times `repeats` inferences after a warm-up one with WASI's monotonic clock. */

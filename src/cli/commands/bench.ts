@@ -17,9 +17,7 @@ listed with the reason.
 Options:
   --runtime LIST   comma-separated runtimes or "all" (default all): ${listRuntimes().join(", ")}
   --repeat N       inferences per runtime (default: as many as fill about 1 s)
-  --json           print the figures as JSON
-  -h, --help       this text
-  --verbose        stack traces on errors`,
+  --json           print the figures as JSON`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       runtime: { type: "string" },

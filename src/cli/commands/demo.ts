@@ -34,9 +34,7 @@ is evaluated alongside for comparison.
 
 Options:
   --out-dir DIR   keep the packed models there (default: a temporary folder, removed)
-  --quiet         no progress output
-  -h, --help      this text
-  --verbose       stack traces on errors`,
+  --quiet         no progress output`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, { "out-dir": { type: "string" }, quiet: { type: "boolean" } });
     const quiet = values.quiet === true;

@@ -4,7 +4,7 @@ import { importOnnx } from "../../onnx/index.js";
 import { readModel } from "../../format/reader.js";
 import { evaluate, type EvalResult } from "../../eval/accuracy.js";
 import { listRuntimes } from "../../runtime/index.js";
-import { type Command, oneOf, runtimeOption, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
+import { type Command, layoutOption, usableRuntime, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
 import { labelsFromNpy, samplesFromNpy } from "../data.js";
 import { UsageError } from "../errors.js";
 import { readFile } from "../files.js";
@@ -40,9 +40,7 @@ Options:
   --layout nchw|nhwc  layout of the samples (default nchw)
   --limit N           evaluate the first N samples only
   --json              print the figures as JSON
-  --quiet             no progress output
-  -h, --help          this text
-  --verbose           stack traces on errors`,
+  --quiet             no progress output`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       x: { type: "string" },
@@ -58,11 +56,9 @@ Options:
     if (!values.x || !values.y) throw new UsageError("both --x <samples.npy> and --y <labels.npy> are required");
     const packed = readFile(modelPath, "model");
     const model = readModel(packed);
-    const runtime = runtimeOption(values.runtime);
-    const reason = await runtime.unavailableReason();
-    if (reason) throw new Error(`runtime ${runtime.name} is not available: ${reason}`);
+    const runtime = await usableRuntime(values.runtime);
     const limit = positiveInt(values.limit, "--limit", Number.MAX_SAFE_INTEGER);
-    const samples = samplesFromNpy(values.x, model.tensors[model.input]!, oneOf(values.layout, ["nchw", "nhwc"] as const, "--layout", "nchw")).slice(0, limit);
+    const samples = samplesFromNpy(values.x, model.tensors[model.input]!, layoutOption(values.layout)).slice(0, limit);
     const labels = labelsFromNpy(values.y).slice(0, limit);
     const graph = values.onnx ? importOnnx(readFile(values.onnx, "ONNX model")) : undefined;
     const progress = new Progress("evaluating", values.quiet === true || values.json === true);

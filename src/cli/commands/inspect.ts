@@ -17,9 +17,7 @@ against the lower bound; the file's sections and overhead; and the byte budget o
 module sized for this model (static data, model, activations, slack, pages).
 
 Options:
-  --json       print the figures as JSON
-  -h, --help   this text
-  --verbose    stack traces on errors`,
+  --json       print the figures as JSON`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } });
     const path = requirePositional(positionals, 0, "the model path");

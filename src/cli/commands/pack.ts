@@ -7,7 +7,7 @@ import { buildModelModule } from "../../modulegen/index.js";
 import { formatQuantizationReport, quantizeGraph, type QuantizeResult } from "../../quantize/index.js";
 import type { CalibrationMethod } from "../../quantize/index.js";
 import type { Graph } from "../../graph/ir.js";
-import { type Command, oneOf, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
+import { type Command, layoutOption, oneOf, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
 import { samplesFromNpy, type ImageLayout } from "../data.js";
 import { UsageError } from "../errors.js";
 import { listNpyFiles, readFile, writeFileAtomic } from "../files.js";
@@ -64,9 +64,7 @@ Options:
                       (arena exactly what it needs, fewest pages, initial = maximum)
   --embed             with --module: put the model in the module as a data segment (one file)
   --report            print the per-layer quantization report
-  --quiet             no progress output
-  -h, --help          this text
-  --verbose           stack traces on errors`,
+  --quiet             no progress output`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       calib: { type: "string" },
@@ -87,7 +85,7 @@ Options:
     if (values.embed && !moduleBuild) throw new UsageError("--embed needs --module simd|scalar");
     const { result } = importAndQuantize(onnxPath, {
       calibration: values.calib,
-      layout: oneOf(values.layout, ["nchw", "nhwc"] as const, "--layout", "nchw"),
+      layout: layoutOption(values.layout),
       maxSamples: positiveInt(values["max-samples"], "--max-samples", 256),
       method: parseMethod(values.percentile),
       fold: !values["no-fold"],

@@ -5,8 +5,8 @@ import { type QModel, tensorBytes } from "../../format/model.js";
 import { readModel } from "../../format/reader.js";
 import { writeNpy } from "../../io/npy.js";
 import { dequantizeOutput, quantizeInput } from "../../quantize/io.js";
-import { listRuntimes } from "../../runtime/index.js";
-import { type Command, oneOf, runtimeOption, parseCommandArgs, requirePositional } from "../command.js";
+import { listRuntimes, runOnce } from "../../runtime/index.js";
+import { type Command, layoutOption, usableRuntime, parseCommandArgs, requirePositional } from "../command.js";
 import { argmax, samplesFromNpy } from "../data.js";
 import { UsageError } from "../errors.js";
 import { readFile, writeFileAtomic } from "../files.js";
@@ -41,9 +41,7 @@ Options:
   --layout nchw|nhwc  layout of a .npy input (default nchw)
   --index N           which sample of a .npy batch (default 0)
   -o, --out PATH      also write the output: .npy → dequantized float32, else raw int8 bytes
-  --json              print the output as JSON
-  -h, --help          this text
-  --verbose           stack traces on errors`,
+  --json              print the output as JSON`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       runtime: { type: "string" },
@@ -54,15 +52,13 @@ Options:
     });
     const modelPath = requirePositional(positionals, 0, "the model path");
     const inputPath = requirePositional(positionals, 1, "the input path");
-    const runtime = runtimeOption(values.runtime);
+    const runtime = await usableRuntime(values.runtime);
     const index = values.index === undefined ? 0 : Number(values.index);
     if (!Number.isInteger(index) || index < 0) throw new UsageError(`--index must be an integer ≥ 0; found "${values.index}"`);
     const bytes = readFile(modelPath, "model");
     const model = readModel(bytes);
-    const input = readInput(inputPath, model, oneOf(values.layout, ["nchw", "nhwc"] as const, "--layout", "nchw"), index);
-    const reason = await runtime.unavailableReason();
-    if (reason) throw new Error(`runtime ${runtime.name} is not available: ${reason}`);
-    const output = await runtime.run(bytes, input);
+    const input = readInput(inputPath, model, layoutOption(values.layout), index);
+    const output = await runOnce(runtime, bytes, input);
     const floats = dequantizeOutput(model, output);
     if (values.out) {
       const t = model.tensors[model.output]!;
