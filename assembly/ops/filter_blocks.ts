@@ -25,7 +25,9 @@ export function blockFilters(n: i32, filterBytes: i32): i32 {
   // 2·align16(4·F) + F·filterBytes ≤ 8·F + 32 + F·filterBytes ≤ scratchSize; load() checked
   // that the scratch holds one filter
   const fit = <i32>((scratchSize - SCRATCH_BLOCK_OVERHEAD) / <usize>(filterBytes + 8));
-  return max(1, min(cap, fit));
+  // the inner loops take filters four at a time (a smaller group repeats its last filter):
+  // whole groups of four when the scratch holds one
+  return fit >= cap ? cap : fit >= 4 ? fit & ~3 : max(1, fit);
 }
 
 /** Where the current block's parameters are (set by fetchBlock). */

@@ -1,9 +1,9 @@
 // wamr-*, wasmi-*, wasm3-scalar: the Rust harness (harness/, built by
-// scripts/install-runtimes.sh) instantiating the zero-import kernel module through
+// scripts/install-runtimes.sh) instantiating the kernel module (either flavour) through
 // each runtime's embedding API.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { kernelWasmPath, type KernelBuild } from "./kernel.js";
+import { kernelWasmPath, type KernelBuild, type KernelFlavour } from "./kernel.js";
 import { findTool, INSTALL_HINT, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
@@ -63,9 +63,9 @@ export class HarnessRuntime implements Runtime {
   readonly name: RuntimeName;
   readonly description: string;
 
-  constructor(readonly engine: HarnessEngine, readonly build: KernelBuild) {
+  constructor(readonly engine: HarnessEngine, readonly build: KernelBuild, readonly flavour: KernelFlavour = "arena") {
     this.name = `${engine}-${build}` as RuntimeName;
-    this.description = `${DESCRIPTIONS[engine]}, build/addernet.${build}.wasm via addernet-harness`;
+    this.description = `${DESCRIPTIONS[engine]}, ${kernelWasmPath(build, flavour)} via addernet-harness`;
   }
 
   async unavailableReason(): Promise<string | undefined> {
@@ -74,7 +74,7 @@ export class HarnessRuntime implements Runtime {
     const engines = await harnessEngines(harness);
     if (!engines.has(this.engine)) return `${harness} was built without ${this.engine}: ${INSTALL_HINT}`;
     if (this.build === "simd" && !engines.get(this.engine)) return `${harness} was built without ${this.engine} SIMD support`;
-    return missingModule(kernelWasmPath(this.build));
+    return missingModule(kernelWasmPath(this.build, this.flavour));
   }
 
   private async requireHarness(): Promise<string> {
@@ -86,7 +86,7 @@ export class HarnessRuntime implements Runtime {
   /** One harness process for all jobs (`addernet-harness batch`). */
   async runMany(jobs: readonly RunJob[]): Promise<RunOutcome[]> {
     const harness = await this.requireHarness();
-    const module = kernelWasmPath(this.build);
+    const module = kernelWasmPath(this.build, this.flavour);
     return withTempDir(async (dir) => {
       const lines: string[] = [];
       for (const [i, { model, input }] of jobs.entries()) {
@@ -121,7 +121,7 @@ export class HarnessRuntime implements Runtime {
     return withTempDir(async (dir) => {
       await writeFile(join(dir, "model.addn"), model);
       await writeFile(join(dir, "input.bin"), input);
-      const args = ["run", "--runtime", this.engine, "--module", kernelWasmPath(this.build), "--model", join(dir, "model.addn"),
+      const args = ["run", "--runtime", this.engine, "--module", kernelWasmPath(this.build, this.flavour), "--model", join(dir, "model.addn"),
         "--input", join(dir, "input.bin"), "--output", join(dir, "output.bin"), "--repeat", String(repeats)];
       const { code, stdout, stderr } = await runProcess(harness, args);
       if (code !== 0) throw new Error(`${this.name}: addernet-harness run exited with ${code}: ${stderr.trim()}`);

@@ -1,9 +1,9 @@
 // wasmtime-simd / wasmtime-scalar: the wasmtime CLI running the WASI command build
-// (build/addernet-wasi.<build>.wasm) on files in a temporary directory.
+// (build/addernet-wasi[-stream].<build>.wasm) on files in a temporary directory.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { KernelBuild } from "./kernel.js";
+import type { KernelBuild, KernelFlavour } from "./kernel.js";
 import { findTool, INSTALL_HINT, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
@@ -11,8 +11,9 @@ import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 const EXIT_LOAD = 3;
 const EXIT_INVOKE = 4;
 
-export function wasiModulePath(build: KernelBuild): string {
-  return fileURLToPath(new URL(`../../build/addernet-wasi.${build}.wasm`, import.meta.url));
+export function wasiModulePath(build: KernelBuild, flavour: KernelFlavour = "arena"): string {
+  const name = flavour === "stream" ? "addernet-wasi-stream" : "addernet-wasi";
+  return fileURLToPath(new URL(`../../build/${name}.${build}.wasm`, import.meta.url));
 }
 
 /** "… status -5 (BAD_CRC) at byte offset 12" → { status, errorOffset }. */
@@ -25,9 +26,9 @@ export class WasmtimeRuntime implements Runtime {
   readonly name: RuntimeName;
   readonly description: string;
 
-  constructor(readonly build: KernelBuild) {
+  constructor(readonly build: KernelBuild, readonly flavour: KernelFlavour = "arena") {
     this.name = `wasmtime-${build}`;
-    this.description = `wasmtime CLI, build/addernet-wasi.${build}.wasm (WASI command)`;
+    this.description = `wasmtime CLI, ${wasiModulePath(build, flavour)} (WASI command)`;
   }
 
   private binary(): Promise<string | undefined> {
@@ -36,7 +37,7 @@ export class WasmtimeRuntime implements Runtime {
 
   async unavailableReason(): Promise<string | undefined> {
     if (!(await this.binary())) return `wasmtime not installed: ${INSTALL_HINT} (or set ADDERNET_WASMTIME)`;
-    return missingModule(wasiModulePath(this.build));
+    return missingModule(wasiModulePath(this.build, this.flavour));
   }
 
   private async requireBinary(): Promise<string> {
@@ -47,7 +48,7 @@ export class WasmtimeRuntime implements Runtime {
 
   /** One `wasmtime run` in `dir` on model.addn / input.bin. */
   private async invoke(wasmtime: string, dir: string): Promise<RunOutcome> {
-    const args = ["run", "--dir=.", wasiModulePath(this.build), "model.addn", "input.bin", "output.bin"];
+    const args = ["run", "--dir=.", wasiModulePath(this.build, this.flavour), "model.addn", "input.bin", "output.bin"];
     const { code, stderr } = await runProcess(wasmtime, args, dir);
     if (code === 0) return { ok: true, output: toInt8(await readFile(join(dir, "output.bin"))) };
     const parsed = parseStatus(stderr);
@@ -76,7 +77,7 @@ export class WasmtimeRuntime implements Runtime {
     return withTempDir(async (dir) => {
       await writeFile(join(dir, "model.addn"), model);
       await writeFile(join(dir, "input.bin"), input);
-      const args = ["run", "--dir=.", wasiModulePath(this.build), "model.addn", "input.bin", "output.bin", String(repeats)];
+      const args = ["run", "--dir=.", wasiModulePath(this.build, this.flavour), "model.addn", "input.bin", "output.bin", String(repeats)];
       const { code, stdout, stderr } = await runProcess(wasmtime, args, dir);
       const meanNs = /mean_ns=(\d+)/.exec(stdout)?.[1];
       if (code !== 0 || meanNs === undefined) throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
