@@ -9,7 +9,7 @@
 // A block of F filters of B weight bytes each takes 2·align16(4F) + F·B bytes; the kernel puts
 // as many filters in a block as the scratch holds (whole groups of four: its inner loops take
 // filters four at a time), so a bigger scratch means fewer passes over the output pixels
-// (fewer instructions) and more RAM. Measured on ResNet-20 (Cortex-M4, docs/FIRMWARE.md):
+// (fewer instructions) and more RAM. Measured on ResNet-20 (Cortex-M4, firmware/README.md):
 // one filter per block costs 2.9× the instructions of whole layers, four filters 1.03×.
 // Every region is a multiple of 16 bytes.
 import { READ_SLACK, SCRATCH_BLOCK_OVERHEAD } from "../format/constants.js";
