@@ -51,6 +51,8 @@ pub enum Error {
     Invoke { status: i32 },
     /// An address range reported by the module lies outside its linear memory.
     Bounds { what: &'static str, addr: u32, len: u32 },
+    /// The input does not have the model's input size.
+    Input { expected: u32, found: usize },
 }
 
 impl fmt::Display for Error {
@@ -63,6 +65,9 @@ impl fmt::Display for Error {
             Error::Invoke { status } => write!(f, "invoke failed: status={status}"),
             Error::Bounds { what, addr, len } => {
                 write!(f, "{what} [{addr}, {addr}+{len}) is outside linear memory")
+            }
+            Error::Input { expected, found } => {
+                write!(f, "input has {found} bytes, the model expects input_size()={expected}")
             }
         }
     }
@@ -122,11 +127,7 @@ fn located(inst: &mut dyn Instance) -> Result<Loaded, Error> {
 /// Steps 4–5 of docs/ABI.md: copy the input, `invoke`, read the output.
 pub fn run_once(inst: &mut dyn Instance, loaded: &Loaded, input: &[u8]) -> Result<Vec<u8>, Error> {
     if input.len() != loaded.input_size as usize {
-        return Err(Error::Runtime(format!(
-            "input has {} bytes, the model expects input_size()={}",
-            input.len(),
-            loaded.input_size
-        )));
+        return Err(Error::Input { expected: loaded.input_size, found: input.len() });
     }
     inst.write(loaded.input_ptr, input)?;
     invoke(inst)?;

@@ -4,23 +4,16 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { KernelBuild, KernelFlavour } from "./kernel.js";
-import { findTool, INSTALL_HINT, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
+import { EXIT_INVOKE, EXIT_LOAD, EXIT_OK } from "../format/constants.js";
+import { findTool, INSTALL_HINT, keyValues, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
-/** Exit codes of assembly/wasi/main.ts. */
-const EXIT_LOAD = 3;
-const EXIT_INVOKE = 4;
 
 export function wasiModulePath(build: KernelBuild, flavour: KernelFlavour = "arena"): string {
   const name = flavour === "stream" ? "addernet-wasi-stream" : "addernet-wasi";
   return fileURLToPath(new URL(`../../build/${name}.${build}.wasm`, import.meta.url));
 }
 
-/** "… status -5 (BAD_CRC) at byte offset 12" → { status, errorOffset }. */
-function parseStatus(stderr: string): { status: number; errorOffset: number } | undefined {
-  const m = /status (-?\d+)(?: \([A-Z_]+\))?(?: at byte offset (-?\d+))?/.exec(stderr);
-  return m ? { status: Number(m[1]), errorOffset: m[2] === undefined ? -1 : Number(m[2]) } : undefined;
-}
 
 export class WasmtimeRuntime implements Runtime {
   readonly name: RuntimeName;
@@ -49,11 +42,11 @@ export class WasmtimeRuntime implements Runtime {
   /** One `wasmtime run` in `dir` on model.addn / input.bin. */
   private async invoke(wasmtime: string, dir: string): Promise<RunOutcome> {
     const args = ["run", "--dir=.", wasiModulePath(this.build, this.flavour), "model.addn", "input.bin", "output.bin"];
-    const { code, stderr } = await runProcess(wasmtime, args, dir);
-    if (code === 0) return { ok: true, output: toInt8(await readFile(join(dir, "output.bin"))) };
-    const parsed = parseStatus(stderr);
-    if ((code === EXIT_LOAD || code === EXIT_INVOKE) && parsed) {
-      return { ok: false, stage: code === EXIT_LOAD ? "load" : "invoke", ...parsed };
+    const { code, stdout, stderr } = await runProcess(wasmtime, args, dir);
+    if (code === EXIT_OK) return { ok: true, output: toInt8(await readFile(join(dir, "output.bin"))) };
+    const kv = keyValues(stdout);
+    if ((code === EXIT_LOAD || code === EXIT_INVOKE) && kv.status !== undefined) {
+      return { ok: false, stage: code === EXIT_LOAD ? "load" : "invoke", status: Number(kv.status), errorOffset: Number(kv.error_offset ?? -1) };
     }
     throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
   }
@@ -79,8 +72,8 @@ export class WasmtimeRuntime implements Runtime {
       await writeFile(join(dir, "input.bin"), input);
       const args = ["run", "--dir=.", wasiModulePath(this.build, this.flavour), "model.addn", "input.bin", "output.bin", String(repeats)];
       const { code, stdout, stderr } = await runProcess(wasmtime, args, dir);
-      const meanNs = /mean_ns=(\d+)/.exec(stdout)?.[1];
-      if (code !== 0 || meanNs === undefined) throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
+      const meanNs = keyValues(stdout).mean_ns;
+      if (code !== EXIT_OK || meanNs === undefined) throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
       return { meanMs: Number(meanNs) / 1e6 };
     });
   }
