@@ -18,8 +18,9 @@ import { OnnxImportError } from "./errors.js";
 import { TensorDataType, decodeModel, has, int64ToNumber, type AttributeProto, type NodeProto, type ValueInfoProto } from "./proto.js";
 import { readConstantNode, readTensor, type Constant } from "./tensors.js";
 
-export const ADDER_DOMAIN = "com.addernet";
-export const ADDER_OPSET_VERSION = 1;
+import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
+
+export { ADDER_DOMAIN, ADDER_OPSET_VERSION };
 
 /** Standard ops (domain "" / ai.onnx) the importer understands. */
 export const SUPPORTED_STANDARD_OPS = [
