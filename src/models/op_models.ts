@@ -1,7 +1,9 @@
-// Seeded random single-op models for the kernel tests and the benchmark.
-import type { Geometry, OpKind, QModel, QOp, QTensor } from "../../src/format/model.js";
-import { CONV_LIKE, tensorBytes } from "../../src/format/model.js";
-import { Rng } from "../../src/models/random.js";
+// Seeded random single-op QModels (already quantized, offsets assigned) for the kernel tests and
+// the benchmark.
+import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js";
+import { CONV_LIKE, tensorBytes } from "../format/model.js";
+import { windowOutput as extent } from "../graph/shapes.js";
+import { Rng } from "./random.js";
 
 type Shape = Pick<QTensor, "height" | "width" | "channels">;
 
@@ -11,9 +13,6 @@ export const UNIT: Geometry = {
 };
 
 const ODD_CHANNELS = [1, 2, 3, 5, 8, 13, 16, 17, 31, 33, 48, 64];
-
-const extent = (size: number, k: number, s: number, d: number, a: number, b: number): number =>
-  Math.floor((size + a + b - d * (k - 1) - 1) / s) + 1;
 
 /** Give each tensor its own 16-aligned slot (no overlaps), and size the activation region. */
 export function assignOffsets(model: QModel): QModel {
