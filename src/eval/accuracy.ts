@@ -2,7 +2,7 @@
 // was quantized from: the figures `addernet eval` and the demo print.
 
 import type { Graph } from "../graph/ir.js";
-import { runFloat } from "../graph/float_reference.js";
+import { FloatRunner } from "../graph/float_reference.js";
 import type { QModel } from "../format/model.js";
 import { dequantizeOutput, quantizeInput } from "../quantize/io.js";
 import type { Runtime } from "../runtime/index.js";
@@ -51,6 +51,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   let agree = 0;
   let deltaSum = 0;
   let rangeSum = 0;
+  const floatRunner = graph && new FloatRunner(graph);
   for (let start = 0; start < samples.length; start += BATCH) {
     const batch = samples.slice(start, start + BATCH);
     const outcomes = await options.runtime.runMany(batch.map((x) => ({ model: options.packed, input: quantizeInput(model, x) })));
@@ -59,8 +60,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       const q = dequantizeOutput(model, outcomeToOutput(outcome));
       const qClass = argmax(q);
       if (qClass === label) int8Correct++;
-      if (!graph) return;
-      const f = runFloat(graph, batch[i]!);
+      if (!floatRunner) return;
+      const f = floatRunner.run(batch[i]!);
       const fClass = argmax(f);
       if (fClass === label) floatCorrect++;
       if (fClass === qClass) agree++;

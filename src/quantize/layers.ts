@@ -6,7 +6,8 @@
 // remainder Σ|w − w_c|/s_x is a per-channel constant folded into the bias.
 // Multiply layers take BatchNorm into the float weights, then symmetric per-channel int8.
 
-import { channelAffine, oihwToOhwi } from "../graph/float_reference.js";
+import { channelAffine } from "../graph/affine.js";
+import { oihwToOhwi } from "../graph/layout.js";
 import type { ConvNode, DenseNode } from "../graph/ir.js";
 import { isDenseNode } from "../graph/shapes.js";
 import { chooseShift, clampInt8, type Grid, multiplier, roundHalfAway, saturateInt32 } from "./grid.js";
