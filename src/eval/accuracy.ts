@@ -33,11 +33,12 @@ export interface EvalResult {
   meanLogitRange?: number;
 }
 
-const argmax = (v: ArrayLike<number>): number => {
+/** Index of the largest value (the first one on ties). */
+export function argmax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
-};
+}
 
 const BATCH = 64;
 

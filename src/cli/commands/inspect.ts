@@ -3,7 +3,7 @@
 import { buildReport, renderReport } from "../../inspect/report.js";
 import { formatBudget, moduleBudget } from "../../modulegen/index.js";
 import { type Command, parseCommandArgs, requirePositional } from "../command.js";
-import { readFile } from "../files.js";
+import { readFile } from "../../io/files.js";
 
 export const inspectCommand: Command = {
   name: "inspect",

@@ -1,40 +1,29 @@
 // addernet pack: ONNX + calibration data → .addn model file.
 
 import { basename, extname } from "node:path";
-import { importOnnx } from "../../onnx/index.js";
-import { packModel } from "../../format/writer.js";
 import { buildModelModule } from "../../modulegen/index.js";
-import { formatQuantizationReport, quantizeGraph, type QuantizeResult } from "../../quantize/index.js";
-import type { CalibrationMethod } from "../../quantize/index.js";
+import { compileOnnxFile, type CalibrationFiles, type Compiled } from "../../pipeline.js";
+import { formatQuantizationReport, type CalibrationMethod } from "../../quantize/index.js";
 import type { Graph } from "../../graph/ir.js";
 import { type Command, layoutOption, oneOf, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
-import { samplesFromNpy, type ImageLayout } from "../data.js";
 import { UsageError } from "../errors.js";
-import { listNpyFiles, readFile, writeFileAtomic } from "../files.js";
+import { writeFileAtomic } from "../../io/files.js";
 import { Progress } from "../progress.js";
 
-export interface PackSettings {
-  calibration: string;
-  layout: ImageLayout;
-  maxSamples: number;
+export interface PackSettings extends CalibrationFiles {
   method: CalibrationMethod;
   fold: boolean;
   quiet: boolean;
 }
 
-/** Import, calibrate and quantize: shared by `pack` and `demo`. */
-export function importAndQuantize(onnxPath: string, settings: PackSettings): { graph: Graph; result: QuantizeResult } {
-  const graph = importOnnx(readFile(onnxPath, "ONNX model"));
-  const samples = listNpyFiles(settings.calibration)
-    .flatMap((file) => samplesFromNpy(file, graph.inputShape, settings.layout))
-    .slice(0, settings.maxSamples);
-  const progress = new Progress(`calibrating on ${samples.length} samples`, settings.quiet);
-  const result = quantizeGraph(graph, samples, {
+/** The pipeline on an ONNX file with the command's options and a progress line: `pack` and `demo`. */
+export function compileWithProgress(onnxPath: string, settings: PackSettings): Compiled & { graph: Graph } {
+  const progress = new Progress("calibrating", settings.quiet);
+  return compileOnnxFile(onnxPath, settings, {
     method: settings.method,
     foldClampedWeights: settings.fold,
     onProgress: (done, total) => progress.update(done, total),
   });
-  return { graph, result };
 }
 
 export function parseMethod(percentile: string | undefined): CalibrationMethod {
@@ -83,15 +72,15 @@ Options:
     const out = values.out ?? `${basename(onnxPath, extname(onnxPath))}.addn`;
     const moduleBuild = values.module === undefined ? undefined : oneOf(values.module, ["simd", "scalar"] as const, "--module", "simd");
     if (values.embed && !moduleBuild) throw new UsageError("--embed needs --module simd|scalar");
-    const { result } = importAndQuantize(onnxPath, {
-      calibration: values.calib,
+    const result = compileWithProgress(onnxPath, {
+      path: values.calib,
       layout: layoutOption(values.layout),
       maxSamples: positiveInt(values["max-samples"], "--max-samples", 256),
       method: parseMethod(values.percentile),
       fold: !values["no-fold"],
       quiet: values.quiet === true,
     });
-    const bytes = packModel(result.model);
+    const { bytes } = result;
     // Build everything before writing anything, so a failure leaves no file behind.
     const module = moduleBuild ? buildModelModule(bytes, { build: moduleBuild, embed: values.embed === true }) : undefined;
     const modulePath = `${out.replace(/\.addn$/, "")}.${moduleBuild}.wasm`;
