@@ -31,12 +31,10 @@ const memarg = (align: number, offset: number): Code => [align, ...uleb(offset)]
 
 /** Instructions (names as in the text format). */
 export const op = {
-  block: [0x02, 0x40],
   loop: [0x03, 0x40],
   if: [0x04, 0x40],
   else: [0x05],
   end: [0x0b],
-  br: (depth: number): Code => [0x0c, ...uleb(depth)],
   brIf: (depth: number): Code => [0x0d, ...uleb(depth)],
   get: (local: number): Code => [0x20, ...uleb(local)],
   set: (local: number): Code => [0x21, ...uleb(local)],
@@ -46,8 +44,6 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32LtU: [0x49],
-  i32GtU: [0x4b],
-  i32GeU: [0x4f],
   i32And: [0x71],
   select: [0x1b],
   f64Add: [0xa0],
