@@ -152,7 +152,7 @@ export function runNode(node: GraphNode, inputs: Float32Array[], inputShapes: Sh
     case "global_avg_pool":
       return globalAvgPool(x, inputShapes[0]!, node.activation);
     case "flatten":
-      return activateInPlace(x.slice(), node.activation);
+      return x.slice();
     case "add": {
       const y = inputs[1]!;
       const sum = new Float32Array(x.length);

@@ -1,6 +1,6 @@
 // Constant tensors of an ONNX graph: initializers and Constant nodes.
 import { OnnxImportError } from "./errors.js";
-import { AttributeType, TensorDataType, has, int64ToNumber, type NodeProto, type TensorProto } from "./proto.js";
+import { AttributeType, TensorDataType, has, int64ToNumber, type AttributeProto, type TensorProto } from "./proto.js";
 
 /** A constant tensor; values are held as float64, exact for float32, int32 and int64 up to 2^53. */
 export interface Constant {
@@ -64,10 +64,10 @@ export function readTensor(tensor: TensorProto, where: string): Constant {
   return { dims, values, dataType: dataTypeName(code) };
 }
 
-/** The tensor a Constant node produces (attributes value, value_float(s), value_int(s)). */
-export function readConstantNode(node: NodeProto, where: string): Constant {
-  const attribute = (node.attribute ?? [])[0];
-  if (!attribute || (node.attribute ?? []).length !== 1) {
+/** The tensor a Constant node produces from its attributes (value, value_float(s), value_int(s)). */
+export function readConstantNode(attributes: readonly AttributeProto[], where: string): Constant {
+  const attribute = attributes[0];
+  if (!attribute || attributes.length !== 1) {
     throw new OnnxImportError(`${where}: a Constant node needs exactly one value attribute`);
   }
   switch (attribute.name) {
