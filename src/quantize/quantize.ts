@@ -154,5 +154,8 @@ export function formatQuantizationReport(report: QuantizationReport): string {
     ].join(" "),
   );
   const adds = report.adds.map((a) => `${a.name.padEnd(width)} ${"add".padEnd(13)} ${String(a.shift).padStart(5)}`);
-  return [header, ...rows, ...adds, ...report.warnings.map((w) => `warning: ${w}`)].join("\n");
+  const constants = report.layers
+    .filter((l) => l.constantChannels.length > 0)
+    .map((l) => `${l.name}: channels [${l.constantChannels.join(", ")}] are constant (their output varies less than half a step)`);
+  return [header, ...rows, ...adds, ...constants, ...report.warnings.map((w) => `warning: ${w}`)].join("\n");
 }
