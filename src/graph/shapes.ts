@@ -63,10 +63,14 @@ function windowShape(node: ConvNode | PoolNode, input: Shape, channels: number, 
   return { height, width, channels };
 }
 
+/** `array` (if given) holds `expected` finite values. */
 function checkLength(node: GraphNode, field: string, array: ArrayLike<number> | undefined, expected: number, layout: string): void {
   if (array === undefined) return;
   if (array.length !== expected) {
     throw nodeError(node, `${field} has ${array.length} values, expected ${expected} (${layout})`);
+  }
+  for (let i = 0; i < array.length; i++) {
+    if (!Number.isFinite(array[i])) throw nodeError(node, `${field}[${i}] is ${array[i]}; only finite values can be quantized`);
   }
 }
 
@@ -78,6 +82,8 @@ function checkChannelParams(node: ConvNode | DenseNode, outputs: number): void {
       checkLength(node, `batchNorm.${key}`, bn[key], outputs, "one per output");
     }
     if (!(bn.epsilon >= 0)) throw nodeError(node, `batchNorm.epsilon must be >= 0, found ${bn.epsilon}`);
+    const negative = Array.from(bn.variance).findIndex((v) => !(v + bn.epsilon > 0));
+    if (negative >= 0) throw nodeError(node, `batchNorm.variance[${negative}] + epsilon is ${bn.variance[negative]! + bn.epsilon}; it must be > 0`);
   }
 }
 
