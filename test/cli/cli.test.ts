@@ -26,10 +26,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("addernet CLI", () => {
-  it("pack writes a valid model and a right-sized module", () => {
+  it("pack writes a valid model and a right-sized module", async () => {
     const m = readModel(new Uint8Array(readFileSync(model)));
     expect(m.ops.map((op) => op.kind)).toContain("adder_conv2d");
     const wasm = readFileSync(join(dir, "digits.simd.wasm"));
+    expect((await cli(["pack", "--help"])).stdout).toContain("-o digits.addn → digits.simd.wasm"); // the help says what it wrote
     expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm))).toEqual([]);
   });
 

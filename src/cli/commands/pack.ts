@@ -49,8 +49,9 @@ Options:
   --max-samples N     use at most N samples (default 256)
   --percentile P      clip ranges at the P-th percentile instead of min/max (e.g. 99.99)
   --no-fold           drop, instead of folding, the remainder of clamped adder weights (ablation)
-  --module simd|scalar  also write <out>.<build>.wasm: a kernel module sized for this model
-                      (arena exactly what it needs, fewest pages, initial = maximum)
+  --module simd|scalar  also write <out without .addn>.<build>.wasm (-o digits.addn → digits.simd.wasm):
+                      a kernel module sized for this model (arena exactly what it needs, fewest
+                      pages, initial = maximum)
   --embed             with --module: put the model in the module as a data segment (one file)
   --report            print the per-layer quantization report
   --quiet             no progress output`,
