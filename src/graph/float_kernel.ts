@@ -1,12 +1,15 @@
 // The float reference's fast path: the window sums of conv-like layers in WebAssembly SIMD
 // (f32x4), about ten times the speed of the JavaScript loops of float_ops.ts, which stay the
-// definition. Three functions over one linear memory that the caller lays out:
+// definition. Four functions over one linear memory that the caller lays out:
 //
 //   im2col(x, H, W, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, K16, dst)
 //       one row of K16 floats per output pixel: the window's taps in (i, j, c) order, a padded tap
 //       as the value 0, then zeros up to K16 (a multiple of 16);
 //   dot(x, w, wsum, out, P, N, K16)
 //       out[p·N + n] (f64) = Σ_k x[p·K16 + k]·w[n·K16 + k];
+//   finish(sums, params, P, N, clamp, dst)
+//       dst[p·N + n] (f32) = a[n]·sums[p·N + n] + b[n], then (if clamp) clamped to [lo, hi] as
+//       applyActivation does; params holds a[N], b[N], lo, hi (f64): float_ops.ts's finishConvLike;
 //   sad(x, w, wsum, out, P, N, K16)
 //       out[p·N + n] = −Σ_k |x[p·K16 + k] − w[n·K16 + k]|, computed as 2·Σ min(x, w) − Σx − wsum[n]
 //       (|x − w| = x + w − 2·min(x, w); wsum[n] = Σ_k w[n·K16 + k] in f64): two instructions a
@@ -91,6 +94,34 @@ function windowSums(kind: "sad" | "dot"): WasmFunction {
   return { name: kind, params: 7, locals: { i32: 7, f64: 2, v128: 6 }, body };
 }
 
+function finish(): WasmFunction {
+  const [sums, params, P, N, clamp, dst] = [0, 1, 2, 3, 4, 5];
+  const l = locals(6, 4, 3, 0);
+  const [p, n, i, b] = l.i32 as [number, number, number, number];
+  const [v, lo, hi] = l.f64 as [number, number, number];
+  const at = (base: number, index: number, bytes: number): Code => [...op.get(base), ...op.get(index), ...op.i32(bytes), ...op.i32Mul, ...op.i32Add];
+  const body: Code = [
+    ...op.get(params), ...op.get(N), ...op.i32(8), ...op.i32Mul, ...op.i32Add, ...op.set(b), // b[] follows a[]
+    ...at(b, N, 8), ...op.f64Load(), ...op.set(lo),
+    ...at(b, N, 8), ...op.f64Load(8), ...op.set(hi),
+    ...op.i32(0), ...op.set(i),
+    ...op.i32(0), ...op.set(p), ...op.loop,
+    ...op.i32(0), ...op.set(n), ...op.loop,
+    ...at(params, n, 8), ...op.f64Load(), ...at(sums, i, 8), ...op.f64Load(), ...op.f64Mul, ...at(b, n, 8), ...op.f64Load(), ...op.f64Add, ...op.set(v),
+    // v > lo ? (v < hi ? v : hi) : lo
+    ...op.get(clamp), ...op.if,
+    ...op.get(v), ...op.get(hi), ...op.get(v), ...op.get(hi), ...op.f64Lt, ...op.select, ...op.get(lo), ...op.get(v), ...op.get(lo), ...op.f64Gt, ...op.select, ...op.set(v),
+    ...op.end,
+    ...at(dst, i, 4), ...op.get(v), ...op.f32DemoteF64, ...op.f32Store(),
+    ...op.get(i), ...op.i32(1), ...op.i32Add, ...op.set(i),
+    ...op.get(n), ...op.i32(1), ...op.i32Add, ...op.tee(n), ...op.get(N), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+    ...op.get(p), ...op.i32(1), ...op.i32Add, ...op.tee(p), ...op.get(P), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+  ];
+  return { name: "finish", params: 6, locals: { i32: 4, f64: 3, v128: 0 }, body };
+}
+
 function im2col(): WasmFunction {
   const [x, H, W, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, K16, dst] = Array.from({ length: 16 }, (_, i) => i);
   const [oh, ow, i, j, ih, iw, d, cb, tail] = locals(16, 9, 0, 0).i32 as number[] as [number, number, number, number, number, number, number, number, number];
@@ -134,6 +165,7 @@ interface KernelExports {
   im2col(...args: number[]): void;
   sad(x: number, w: number, wsum: number, out: number, P: number, N: number, K16: number): void;
   dot(x: number, w: number, wsum: number, out: number, P: number, N: number, K16: number): void;
+  finish(sums: number, params: number, P: number, N: number, clamp: number, dst: number): void;
 }
 
 /** Rounds `n` up to a multiple of 16. */
@@ -145,7 +177,7 @@ export class FloatKernel {
   private top = 0;
 
   constructor() {
-    compiled ??= new WebAssembly.Module(assembleModule([windowSums("sad"), windowSums("dot"), im2col()], 1));
+    compiled ??= new WebAssembly.Module(assembleModule([windowSums("sad"), windowSums("dot"), im2col(), finish()], 1));
     this.exports = new WebAssembly.Instance(compiled).exports as unknown as KernelExports;
   }
 

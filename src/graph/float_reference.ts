@@ -1,10 +1,12 @@
 // The float reference: runs a Graph on HWC inputs. It defines what the quantized model
 // approximates, feeds calibration and gives `addernet eval --onnx` its float figures. Each node
-// computes what float_ops.ts defines; the window sums of conv-like layers run in float_kernel.ts
-// (WebAssembly SIMD), whose memory holds every layer's weights, laid out once per FloatRunner.
+// computes what float_ops.ts defines; conv-like layers (window sums, then bias, BatchNorm and
+// activation) run in float_kernel.ts (WebAssembly SIMD), whose memory holds every layer's weights
+// and affine map, laid out once per FloatRunner: it runs the graph as it was when made.
 import type { ConvNode, DenseNode, Graph, GraphNode, Shape } from "./ir.js";
 import { FloatKernel, pad16 } from "./float_kernel.js";
-import { finishConvLike, runNode } from "./float_ops.js";
+import { channelAffine } from "./affine.js";
+import { runNode } from "./float_ops.js";
 import { oihwToOhwi } from "./layout.js";
 import { GraphError, inferShapes, isDenseNode, shapeSize } from "./shapes.js";
 
@@ -13,9 +15,10 @@ interface Layer {
   node: ConvNode | DenseNode;
   input: Shape;
   output: Shape;
-  /** Byte offsets of the weights (N rows of K16 floats, [n][i][j][c] then zeros) and of their row sums (f64). */
+  /** Byte offsets of the weights (N rows of K16 floats, [n][i][j][c] then zeros), of their row sums (f64) and of the affine map and clamp (a[N], b[N], lo, hi: f64). */
   weights: number;
   weightSums: number;
+  finish: number;
   /** Output pixels, filters, window size rounded up to 16. */
   P: number;
   N: number;
@@ -28,10 +31,11 @@ const isConvLike = (node: GraphNode): node is ConvNode | DenseNode =>
 export class FloatRunner {
   private readonly kernel = new FloatKernel();
   private readonly layers = new Map<GraphNode, Layer>();
-  /** Byte offsets of the layer input, the window rows and the float64 sums (each sized for the largest layer). */
+  /** Byte offsets of the layer input, the window rows, the float64 sums and the output (each sized for the largest layer). */
   private readonly inputAt: number;
   private readonly rowsAt: number;
   private readonly sumsAt: number;
+  private readonly outputAt: number;
 
   constructor(
     readonly graph: Graph,
@@ -56,7 +60,10 @@ export class FloatRunner {
       const weightSums = this.kernel.alloc(N * 8);
       const sums = this.kernel.f64(weightSums, N);
       for (let n = 0; n < N; n++) sums[n] = this.kernel.f32(weights + n * K16 * 4, K).reduce((acc, v) => acc + v, 0);
-      this.layers.set(node, { node, input, output, weights, weightSums, P, N, K16 });
+      const finish = this.kernel.alloc((2 * N + 2) * 8);
+      const { a, b } = channelAffine(node);
+      this.kernel.f64(finish, 2 * N + 2).set([...a, ...b, 0, node.activation === "relu6" ? 6 : Infinity]);
+      this.layers.set(node, { node, input, output, weights, weightSums, finish, P, N, K16 });
       inputFloats = Math.max(inputFloats, shapeSize(input));
       rowFloats = Math.max(rowFloats, P * K16);
       sumCount = Math.max(sumCount, P * N);
@@ -64,6 +71,7 @@ export class FloatRunner {
     this.inputAt = this.kernel.alloc(inputFloats * 4);
     this.rowsAt = this.kernel.alloc(rowFloats * 4);
     this.sumsAt = this.kernel.alloc(sumCount * 8);
+    this.outputAt = this.kernel.alloc(sumCount * 4);
   }
 
   /** Every value of the graph (the input included) for one HWC input. */
@@ -78,7 +86,7 @@ export class FloatRunner {
       const inputs = node.inputs.map((name) => values.get(name)!);
       const layer = this.layers.get(node);
       const output = layer
-        ? finishConvLike(layer.node, this.windowSums(layer, inputs[0]!))
+        ? this.convLike(layer, inputs[0]!)
         : runNode(node, inputs, node.inputs.map((name) => shapes.get(name)!), shapes.get(node.output)!);
       values.set(node.output, output);
     }
@@ -90,8 +98,8 @@ export class FloatRunner {
     return this.runAll(input).get(this.graph.outputName)!;
   }
 
-  /** The layer's raw sums (before bias, BatchNorm and activation), [pixel][filter]. */
-  private windowSums(layer: Layer, x: Float32Array): Float64Array {
+  /** The layer's output: window sums, then bias, BatchNorm and activation (finishConvLike). */
+  private convLike(layer: Layer, x: Float32Array): Float32Array {
     const { kernel } = this;
     const { node, input: s, output: o, P, N, K16 } = layer;
     if (isDenseNode(node)) {
@@ -108,7 +116,8 @@ export class FloatRunner {
     }
     const adder = node.op === "adder_conv2d" || node.op === "adder_dense";
     kernel.exports[adder ? "sad" : "dot"](this.rowsAt, layer.weights, layer.weightSums, this.sumsAt, P, N, K16);
-    return kernel.f64(this.sumsAt, P * N);
+    kernel.exports.finish(this.sumsAt, layer.finish, P, N, node.activation === "none" ? 0 : 1, this.outputAt);
+    return kernel.f32(this.outputAt, P * N).slice();
   }
 }
 
