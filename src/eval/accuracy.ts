@@ -2,7 +2,7 @@
 // was quantized from: the figures `addernet eval` and the demo print.
 
 import type { Graph } from "../graph/ir.js";
-import { FloatRunner } from "../graph/float_reference.js";
+import { floatOutputs } from "./float_outputs.js";
 import type { QModel } from "../format/model.js";
 import { dequantizeOutput, quantizeInput } from "../quantize/io.js";
 import type { Runtime } from "../runtime/index.js";
@@ -52,26 +52,34 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   let agree = 0;
   let deltaSum = 0;
   let rangeSum = 0;
-  const floatRunner = graph && new FloatRunner(graph);
-  for (let start = 0; start < samples.length; start += BATCH) {
-    const batch = samples.slice(start, start + BATCH);
-    const outcomes = await options.runtime.runMany(batch.map((x) => ({ model: options.packed, input: quantizeInput(model, x) })));
-    outcomes.forEach((outcome, i) => {
-      const label = labels[start + i]!;
-      const q = dequantizeOutput(model, outcomeToOutput(outcome));
-      const qClass = argmax(q);
-      if (qClass === label) int8Correct++;
-      if (!floatRunner) return;
-      const f = floatRunner.run(batch[i]!);
-      const fClass = argmax(f);
-      if (fClass === label) floatCorrect++;
-      if (fClass === qClass) agree++;
-      let delta = 0;
-      for (let k = 0; k < f.length; k++) delta += Math.abs(f[k]! - q[k]!);
-      deltaSum += delta / f.length;
-      rangeSum += Math.max(...f) - Math.min(...f);
-    });
-    options.onProgress?.(Math.min(start + BATCH, samples.length), samples.length);
+  const floats = graph && floatOutputs(graph);
+  try {
+    for (let start = 0; start < samples.length; start += BATCH) {
+      const batch = samples.slice(start, start + BATCH);
+      // The float model (on a worker thread where it can) and the int8 model at the same time.
+      const [floatOutputsOfBatch, outcomes] = await Promise.all([
+        floats?.run(batch),
+        options.runtime.runMany(batch.map((x) => ({ model: options.packed, input: quantizeInput(model, x) }))),
+      ]);
+      outcomes.forEach((outcome, i) => {
+        const label = labels[start + i]!;
+        const q = dequantizeOutput(model, outcomeToOutput(outcome));
+        const qClass = argmax(q);
+        if (qClass === label) int8Correct++;
+        const f = floatOutputsOfBatch?.[i];
+        if (!f) return;
+        const fClass = argmax(f);
+        if (fClass === label) floatCorrect++;
+        if (fClass === qClass) agree++;
+        let delta = 0;
+        for (let k = 0; k < f.length; k++) delta += Math.abs(f[k]! - q[k]!);
+        deltaSum += delta / f.length;
+        rangeSum += Math.max(...f) - Math.min(...f);
+      });
+      options.onProgress?.(Math.min(start + BATCH, samples.length), samples.length);
+    }
+  } finally {
+    await floats?.close();
   }
   const n = samples.length;
   const result: EvalResult = { count: n, int8Accuracy: int8Correct / n };

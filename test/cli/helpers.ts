@@ -13,11 +13,19 @@ export interface Result {
   stderr: string;
 }
 
-/** Runs the CLI from its TypeScript source (cwd: the repository, where tsx resolves); paths are absolute. */
-export function cli(args: string[]): Promise<Result> {
+/** The built CLI (`npm test` builds dist/ before the suite). */
+export const BUILT_MAIN = join(ROOT, "dist/cli/main.js");
+
+function run(nodeArgs: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", MAIN, ...args], { cwd: ROOT, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    execFile(process.execPath, nodeArgs, { cwd: ROOT, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });
 }
+
+/** Runs the CLI from its TypeScript source (cwd: the repository, where tsx resolves); paths are absolute. */
+export const cli = (args: string[]): Promise<Result> => run(["--import", "tsx", MAIN, ...args]);
+
+/** Runs the built CLI, as the installed package runs. */
+export const builtCli = (args: string[]): Promise<Result> => run([BUILT_MAIN, ...args]);
