@@ -6,6 +6,7 @@
 // directly gets a Flatten in front. BatchNorm and the activation become nodes of their own.
 import type { onnx as schema } from "onnx-proto";
 import type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, Shape } from "../graph/ir.js";
+import { permuteDenseColumns } from "../graph/layout.js";
 import { inferShapes } from "../graph/shapes.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { encodeModel, onnx } from "./proto.js";
@@ -17,18 +18,6 @@ type Attribute = schema.IAttributeProto;
 const ints = (name: string, values: number[]): Attribute => ({ name, type: ATTR.INTS, ints: values });
 const int = (name: string, value: number): Attribute => ({ name, type: ATTR.INT, i: value });
 const float = (name: string, value: number): Attribute => ({ name, type: ATTR.FLOAT, f: value });
-
-/** Dense weights [out][in] with `in` in NHWC order -> ONNX (c, h, w) column order. */
-function columnsToNchw(weights: Float32Array, outFeatures: number, map: Shape): Float32Array {
-  const { channels: C, height: H, width: W } = map;
-  const k = C * H * W;
-  const out = new Float32Array(weights.length);
-  for (let o = 0; o < outFeatures; o++)
-    for (let h = 0; h < H; h++)
-      for (let w = 0; w < W; w++)
-        for (let c = 0; c < C; c++) out[o * k + (c * H + h) * W + w] = weights[o * k + (h * W + w) * C + c]!;
-  return out;
-}
 
 /** ONNX nodes and initializers being written, and which values are rank 2 ([1, F]) in ONNX. */
 class Writer {
@@ -117,7 +106,7 @@ function exportDense(w: Writer, node: DenseNode, output: string): string {
   // A map (rank 4 in ONNX) needs a Flatten in front; a flattened map needs its columns reordered.
   const flattenedFrom = w.vectors.has(x) ? w.vectors.get(x) : xs;
   if (!w.vectors.has(x)) x = w.node("Flatten", `${node.name}_flatten`, [x], `${node.name}.flat`, [int("axis", 1)]);
-  const weights = flattenedFrom && flattenedFrom.height * flattenedFrom.width > 1 ? columnsToNchw(node.weights, node.outFeatures, flattenedFrom) : node.weights;
+  const weights = flattenedFrom && flattenedFrom.height * flattenedFrom.width > 1 ? permuteDenseColumns(node.weights, node.outFeatures, flattenedFrom, "nchw") : node.weights;
   const inputs = [x, w.tensor(`${node.name}.weight`, [node.outFeatures, k], weights)];
   if (node.bias) inputs.push(w.tensor(`${node.name}.bias`, [node.outFeatures], node.bias));
   const adder = node.op === "adder_dense";

@@ -1,7 +1,8 @@
 // Gemm, MatMul and com.addernet AdderGemm: a dense layer on a [1, K] input with constant weights.
 // Weights become [N][K]; after a flatten of a map with H·W > 1 their columns are permuted from
 // ONNX's (c, h, w) order to the Graph's NHWC (h, w, c).
-import type { DenseNode, Shape } from "../../graph/ir.js";
+import type { DenseNode } from "../../graph/ir.js";
+import { permuteDenseColumns } from "../../graph/layout.js";
 import type { Converter, OnnxNode } from "../node.js";
 import { onnxShapeText } from "../state.js";
 
@@ -29,7 +30,7 @@ function dense(node: OnnxNode, op: DenseNode["op"], attributes: DenseAttributes,
   node.emit({
     op,
     ...node.nodeBase([inputName]),
-    weights: x.flattenedFrom ? permuteColumnsToNhwc(weights, outFeatures, x.flattenedFrom) : weights,
+    weights: x.flattenedFrom ? permuteDenseColumns(weights, outFeatures, x.flattenedFrom, "nhwc") : weights,
     outFeatures,
     ...(bias ? { bias } : {}),
   });
@@ -50,19 +51,3 @@ export const adderGemm: Converter = (node) => {
   if (alpha !== 1 || beta !== 1) throw node.error(`alpha/beta are not defined for AdderGemm (found alpha ${alpha}, beta ${beta})`);
   dense(node, "adder_dense", { transB: node.int("transB", 0), alpha, beta }, true);
 };
-
-/** Re-order dense weight columns from NCHW flatten order (c, h, w) to NHWC order (h, w, c). */
-function permuteColumnsToNhwc(weights: Float32Array, outFeatures: number, map: Shape): Float32Array {
-  const { channels, height, width } = map;
-  const inFeatures = channels * height * width;
-  const out = new Float32Array(weights.length);
-  for (let o = 0; o < outFeatures; o++) {
-    const row = o * inFeatures;
-    for (let h = 0; h < height; h++) {
-      for (let w = 0; w < width; w++) {
-        for (let c = 0; c < channels; c++) out[row + (h * width + w) * channels + c] = weights[row + (c * height + h) * width + w]!;
-      }
-    }
-  }
-  return out;
-}
