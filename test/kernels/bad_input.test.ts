@@ -10,7 +10,7 @@ import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, KernelStatusError, type KernelBuild } from "../../src/runtime/kernel.js";
-import { convLayerModel, randomInt8, randomOpModel } from "../../src/models/op_models.js";
+import { convLayerModel, randomInt8, randomOpModel } from "./models.js";
 import { fixCrc } from "./setup.js";
 
 const rng0 = new Rng(99);

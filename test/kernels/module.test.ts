@@ -6,7 +6,7 @@ import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, compileKernel, kernelWasmPath, KernelInstance } from "../../src/runtime/kernel.js";
-import { convLayerModel, randomInt8 } from "../../src/models/op_models.js";
+import { convLayerModel, randomInt8 } from "./models.js";
 
 const ABI_EXPORTS = [
   "__data_end", "__heap_base", "abi_version", "arena_ptr", "arena_size", "error_offset", "input_ptr",

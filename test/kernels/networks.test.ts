@@ -8,7 +8,7 @@ import { quantizeInput } from "../../src/quantize/io.js";
 import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../../src/runtime/kernel.js";
-import { UNIT, assignOffsets, randomInt8, tensor } from "../../src/models/op_models.js";
+import { UNIT, assignOffsets, randomInt8, tensor } from "./models.js";
 
 function expectSameBytes(got: Int8Array, want: Int8Array, what: string): void {
   expect(got.length, what).toBe(want.length);

@@ -5,7 +5,7 @@ import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../../src/runtime/kernel.js";
-import { randomInt8, randomOpModel } from "../../src/models/op_models.js";
+import { randomInt8, randomOpModel } from "./models.js";
 
 const KINDS: OpKind[] = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "avg_pool", "global_avg_pool", "add", "reshape"];
 const CASES_PER_KIND = 60;
