@@ -13,17 +13,15 @@
 
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { packModel } from "../src/format/writer.js";
 import { buildReport } from "../src/inspect/report.js";
 import { buildResNet20, calibrationSamples } from "../src/models/index.js";
-import { quantize } from "../src/quantize/quantize.js";
 import { listRuntimes, getRuntime } from "../src/runtime/index.js";
 import { measureLatencies, formatLatencies, type LatencyRow } from "../src/eval/latency.js";
 import { buildModelModule, moduleBudget } from "../src/modulegen/index.js";
 import { harnessMemory } from "../src/runtime/index.js";
 import { kernelWasmPath } from "../src/runtime/kernel.js";
-import { importAndQuantize, type PackSettings } from "../src/cli/commands/pack.js";
-import { DIGITS_DIR } from "../src/cli/commands/demo.js";
+import { DIGITS_DIR } from "../src/models/digits.js";
+import { compileGraph, compileOnnxFile } from "../src/pipeline.js";
 import { benchOps, benchResNet20, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
 
 const json = process.argv.includes("--json");
@@ -48,12 +46,11 @@ function moduleSizes(): Record<string, number> {
 
 function resnet20(): Uint8Array {
   const graph = buildResNet20(1);
-  return packModel(quantize(graph, calibrationSamples(graph.inputShape, 4, 7)));
+  return compileGraph(graph, calibrationSamples(graph.inputShape, 4, 7)).bytes;
 }
 
 function digits(): Uint8Array {
-  const settings: PackSettings = { calibration: DIGITS_DIR + "calib_x.npy", layout: "nchw", maxSamples: 64, method: "minmax", fold: true, quiet: true };
-  return packModel(importAndQuantize(DIGITS_DIR + "digits_adder.onnx", settings).result.model);
+  return compileOnnxFile(DIGITS_DIR + "digits_adder.onnx", { path: DIGITS_DIR + "calib_x.npy", layout: "nchw", maxSamples: 64 }).bytes;
 }
 
 function ratio(results: OpBenchResult[], shape: string, build: string): number {

@@ -9,8 +9,8 @@ import { Rng } from "../src/models/random.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../src/runtime/kernel.js";
 import { buildResNet20, calibrationSamples } from "../src/models/index.js";
 import { quantizeInput } from "../src/quantize/io.js";
-import { quantize } from "../src/quantize/quantize.js";
-import { convLayerModel, randomInt8 } from "../test/kernels/models.js";
+import { quantize } from "../src/pipeline.js";
+import { convLayerModel, randomInt8 } from "../src/models/op_models.js";
 
 export interface ConvShape {
   name: string;

@@ -1,6 +1,9 @@
 // addernet-wasm: the package's public API, in pipeline order —
 // import → quantize → plan → pack → load → run.
 
+// the stages in order: quantize + plan (a QModel for packModel), or quantize → plan → pack at once
+export { quantize, compileGraph, compileOnnxFile, type Compiled, type CalibrationFiles } from "./pipeline.js";
+
 // import: ONNX (with com.addernet AdderConv/AdderGemm) or the builder, into a float graph
 export { importOnnx, OnnxImportError, ADDER_DOMAIN, ADDER_OPSET_VERSION, type ImportOptions } from "./onnx/index.js";
 export * from "./graph/index.js";

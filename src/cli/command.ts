@@ -2,7 +2,7 @@
 
 import { parseArgs } from "node:util";
 import { getRuntime, KERNEL_FLAVOURS, type KernelFlavour, type Runtime } from "../runtime/index.js";
-import type { ImageLayout } from "./data.js";
+import type { ImageLayout } from "../io/samples.js";
 import { UsageError } from "./errors.js";
 
 export interface Command {

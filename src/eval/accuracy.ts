@@ -2,7 +2,7 @@
 // was quantized from: the figures `addernet eval` and the demo print.
 
 import type { Graph } from "../graph/ir.js";
-import { runFloat } from "../graph/float_reference.js";
+import { floatOutputs } from "./float_outputs.js";
 import type { QModel } from "../format/model.js";
 import { dequantizeOutput, quantizeInput } from "../quantize/io.js";
 import type { Runtime } from "../runtime/index.js";
@@ -33,11 +33,12 @@ export interface EvalResult {
   meanLogitRange?: number;
 }
 
-const argmax = (v: ArrayLike<number>): number => {
+/** Index of the largest value (the first one on ties). */
+export function argmax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
-};
+}
 
 const BATCH = 64;
 
@@ -51,25 +52,34 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   let agree = 0;
   let deltaSum = 0;
   let rangeSum = 0;
-  for (let start = 0; start < samples.length; start += BATCH) {
-    const batch = samples.slice(start, start + BATCH);
-    const outcomes = await options.runtime.runMany(batch.map((x) => ({ model: options.packed, input: quantizeInput(model, x) })));
-    outcomes.forEach((outcome, i) => {
-      const label = labels[start + i]!;
-      const q = dequantizeOutput(model, outcomeToOutput(outcome));
-      const qClass = argmax(q);
-      if (qClass === label) int8Correct++;
-      if (!graph) return;
-      const f = runFloat(graph, batch[i]!);
-      const fClass = argmax(f);
-      if (fClass === label) floatCorrect++;
-      if (fClass === qClass) agree++;
-      let delta = 0;
-      for (let k = 0; k < f.length; k++) delta += Math.abs(f[k]! - q[k]!);
-      deltaSum += delta / f.length;
-      rangeSum += Math.max(...f) - Math.min(...f);
-    });
-    options.onProgress?.(Math.min(start + BATCH, samples.length), samples.length);
+  const floats = graph && floatOutputs(graph);
+  try {
+    for (let start = 0; start < samples.length; start += BATCH) {
+      const batch = samples.slice(start, start + BATCH);
+      // The float model (on a worker thread where it can) and the int8 model at the same time.
+      const [floatOutputsOfBatch, outcomes] = await Promise.all([
+        floats?.run(batch),
+        options.runtime.runMany(batch.map((x) => ({ model: options.packed, input: quantizeInput(model, x) }))),
+      ]);
+      outcomes.forEach((outcome, i) => {
+        const label = labels[start + i]!;
+        const q = dequantizeOutput(model, outcomeToOutput(outcome));
+        const qClass = argmax(q);
+        if (qClass === label) int8Correct++;
+        const f = floatOutputsOfBatch?.[i];
+        if (!f) return;
+        const fClass = argmax(f);
+        if (fClass === label) floatCorrect++;
+        if (fClass === qClass) agree++;
+        let delta = 0;
+        for (let k = 0; k < f.length; k++) delta += Math.abs(f[k]! - q[k]!);
+        deltaSum += delta / f.length;
+        rangeSum += Math.max(...f) - Math.min(...f);
+      });
+      options.onProgress?.(Math.min(start + BATCH, samples.length), samples.length);
+    }
+  } finally {
+    await floats?.close();
   }
   const n = samples.length;
   const result: EvalResult = { count: n, int8Accuracy: int8Correct / n };

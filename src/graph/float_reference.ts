@@ -1,203 +1,132 @@
-// The float reference: runs a Graph on one HWC input in float64 arithmetic (values stored as
-// float32). It defines what the quantized model approximates and feeds calibration.
-//
-// Adder layers follow the reference AdderNet: Y = −Σ|X − W| over the window, and a padded tap is
-// the real value 0, so it contributes |0 − W| (padding is part of the input). Then bias, then
-// BatchNorm γ(y − μ)/√(σ² + ε) + β, then the activation. Average pooling excludes padding.
-
-import type { Activation, ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
+// The float reference: runs a Graph on HWC inputs. It defines what the quantized model
+// approximates, feeds calibration and gives `addernet eval --onnx` its float figures. Each node
+// computes what float_ops.ts defines; conv-like layers (window sums, then bias, BatchNorm and
+// activation) run in float_kernel.ts (WebAssembly SIMD), whose memory holds every layer's weights
+// and affine map, laid out once per FloatRunner: it runs the graph as it was when made.
+import type { ConvNode, DenseNode, Graph, GraphNode, Shape } from "./ir.js";
+import { FloatKernel, pad16 } from "./float_kernel.js";
+import { channelAffine } from "./affine.js";
+import { runNode } from "./float_ops.js";
+import { oihwToOhwi } from "./layout.js";
 import { GraphError, inferShapes, isDenseNode, shapeSize } from "./shapes.js";
 
-/**
- * The per-output-channel affine map a·y + b that bias and BatchNorm apply to a conv-like layer's
- * raw sum y: a = γ/√(σ² + ε), b = a·(bias − μ) + β (a = 1, b = bias without BatchNorm).
- */
-export function channelAffine(node: ConvNode | DenseNode): { a: Float64Array; b: Float64Array } {
-  const count = isDenseNode(node) ? node.outFeatures : node.outChannels;
-  const a = new Float64Array(count).fill(1);
-  const b = new Float64Array(count);
-  for (let n = 0; n < count; n++) {
-    const bias = node.bias ? node.bias[n]! : 0;
-    const bn = node.batchNorm;
-    if (bn) {
-      a[n] = bn.gamma[n]! / Math.sqrt(bn.variance[n]! + bn.epsilon);
-      b[n] = a[n]! * (bias - bn.mean[n]!) + bn.beta[n]!;
+/** Where one conv-like layer lives in the kernel's memory, and its sizes. */
+interface Layer {
+  node: ConvNode | DenseNode;
+  input: Shape;
+  output: Shape;
+  /** Byte offsets of the weights (N rows of K16 floats, [n][i][j][c] then zeros), of their row sums (f64) and of the affine map and clamp (a[N], b[N], lo, hi: f64). */
+  weights: number;
+  weightSums: number;
+  finish: number;
+  /** Output pixels, filters, window size rounded up to 16. */
+  P: number;
+  N: number;
+  K16: number;
+}
+
+const isConvLike = (node: GraphNode): node is ConvNode | DenseNode =>
+  node.op === "conv2d" || node.op === "adder_conv2d" || node.op === "dense" || node.op === "adder_dense";
+
+export class FloatRunner {
+  private readonly kernel = new FloatKernel();
+  private readonly layers = new Map<GraphNode, Layer>();
+  /** Byte offsets of the layer input, the window rows, the float64 sums and the output (each sized for the largest layer). */
+  private readonly inputAt: number;
+  private readonly rowsAt: number;
+  private readonly sumsAt: number;
+  private readonly outputAt: number;
+
+  constructor(
+    readonly graph: Graph,
+    readonly shapes: Map<string, Shape> = inferShapes(graph),
+  ) {
+    let inputFloats = 0;
+    let rowFloats = 0;
+    let sumCount = 0;
+    for (const node of graph.nodes) {
+      if (!isConvLike(node)) continue;
+      const input = shapes.get(node.inputs[0]!)!;
+      const output = shapes.get(node.output)!;
+      const dense = isDenseNode(node);
+      const N = dense ? node.outFeatures : node.outChannels;
+      const K = dense ? shapeSize(input) : node.kernel[0] * node.kernel[1] * input.channels;
+      const K16 = pad16(K);
+      const P = dense ? 1 : output.height * output.width;
+      const weights = this.kernel.alloc(N * K16 * 4);
+      const rows = this.kernel.f32(weights, N * K16);
+      const ohwi = dense ? node.weights : oihwToOhwi(node.weights, N, input.channels, node.kernel[0], node.kernel[1]);
+      for (let n = 0; n < N; n++) rows.set(ohwi.subarray(n * K, (n + 1) * K), n * K16);
+      const weightSums = this.kernel.alloc(N * 8);
+      const sums = this.kernel.f64(weightSums, N);
+      for (let n = 0; n < N; n++) sums[n] = this.kernel.f32(weights + n * K16 * 4, K).reduce((acc, v) => acc + v, 0);
+      const finish = this.kernel.alloc((2 * N + 2) * 8);
+      const { a, b } = channelAffine(node);
+      this.kernel.f64(finish, 2 * N + 2).set([...a, ...b, 0, node.activation === "relu6" ? 6 : Infinity]);
+      this.layers.set(node, { node, input, output, weights, weightSums, finish, P, N, K16 });
+      inputFloats = Math.max(inputFloats, shapeSize(input));
+      rowFloats = Math.max(rowFloats, P * K16);
+      sumCount = Math.max(sumCount, P * N);
+    }
+    this.inputAt = this.kernel.alloc(inputFloats * 4);
+    this.rowsAt = this.kernel.alloc(rowFloats * 4);
+    this.sumsAt = this.kernel.alloc(sumCount * 8);
+    this.outputAt = this.kernel.alloc(sumCount * 4);
+  }
+
+  /** Every value of the graph (the input included) for one HWC input. */
+  runAll(input: Float32Array): Map<string, Float32Array> {
+    const { graph, shapes } = this;
+    const expected = shapeSize(graph.inputShape);
+    if (input.length !== expected) {
+      throw new GraphError(`graph input "${graph.inputName}": expected ${expected} values (HWC), found ${input.length}`);
+    }
+    const values = new Map<string, Float32Array>([[graph.inputName, input]]);
+    for (const node of graph.nodes) {
+      const inputs = node.inputs.map((name) => values.get(name)!);
+      const layer = this.layers.get(node);
+      const output = layer
+        ? this.convLike(layer, inputs[0]!)
+        : runNode(node, inputs, node.inputs.map((name) => shapes.get(name)!), shapes.get(node.output)!);
+      values.set(node.output, output);
+    }
+    return values;
+  }
+
+  /** The graph output for one HWC input. */
+  run(input: Float32Array): Float32Array {
+    return this.runAll(input).get(this.graph.outputName)!;
+  }
+
+  /** The layer's output: window sums, then bias, BatchNorm and activation (finishConvLike). */
+  private convLike(layer: Layer, x: Float32Array): Float32Array {
+    const { kernel } = this;
+    const { node, input: s, output: o, P, N, K16 } = layer;
+    if (isDenseNode(node)) {
+      const row = kernel.f32(this.rowsAt, K16);
+      row.set(x);
+      row.fill(0, x.length);
     } else {
-      b[n] = bias;
+      kernel.f32(this.inputAt, x.length).set(x);
+      const [kh, kw] = node.kernel;
+      kernel.exports.im2col(
+        this.inputAt, s.height, s.width, s.channels, kh, kw, node.stride[0], node.stride[1], node.dilation[0], node.dilation[1],
+        node.pads[0], node.pads[1], o.height, o.width, K16, this.rowsAt,
+      );
     }
-  }
-  return { a, b };
-}
-
-export function applyActivation(v: number, activation: Activation): number {
-  if (activation === "relu") return v > 0 ? v : 0;
-  if (activation === "relu6") return v > 0 ? (v < 6 ? v : 6) : 0;
-  return v;
-}
-
-/** OIHW → [n][i][j][c], the order the window loop (and the packed format) reads. */
-export function oihwToOhwi(weights: ArrayLike<number>, outC: number, inC: number, kh: number, kw: number): Float64Array {
-  const out = new Float64Array(outC * kh * kw * inC);
-  for (let n = 0; n < outC; n++)
-    for (let c = 0; c < inC; c++)
-      for (let i = 0; i < kh; i++)
-        for (let j = 0; j < kw; j++) out[((n * kh + i) * kw + j) * inC + c] = weights[((n * inC + c) * kh + i) * kw + j]!;
-  return out;
-}
-
-/** Raw window sums (before bias/BatchNorm/activation) of a conv or adder conv, HWC. */
-function convRaw(node: ConvNode, x: Float32Array, xs: Shape, os: Shape): Float64Array {
-  const { height: H, width: W, channels: C } = xs;
-  const N = node.outChannels;
-  const [kh, kw] = node.kernel;
-  const [sh, sw] = node.stride;
-  const [dh, dw] = node.dilation;
-  const [pt, pl] = node.pads;
-  const w = oihwToOhwi(node.weights, N, C, kh, kw);
-  const adder = node.op === "adder_conv2d";
-  const out = new Float64Array(shapeSize(os));
-  for (let oh = 0; oh < os.height; oh++) {
-    for (let ow = 0; ow < os.width; ow++) {
-      const outBase = (oh * os.width + ow) * N;
-      for (let n = 0; n < N; n++) {
-        let acc = 0;
-        for (let i = 0; i < kh; i++) {
-          const ih = oh * sh + i * dh - pt;
-          for (let j = 0; j < kw; j++) {
-            const iw = ow * sw + j * dw - pl;
-            const inBounds = ih >= 0 && ih < H && iw >= 0 && iw < W;
-            const wBase = ((n * kh + i) * kw + j) * C;
-            const xBase = (ih * W + iw) * C;
-            if (adder) {
-              // A padded tap is the value 0: it contributes −|0 − w|.
-              if (inBounds) for (let c = 0; c < C; c++) acc -= Math.abs(x[xBase + c]! - w[wBase + c]!);
-              else for (let c = 0; c < C; c++) acc -= Math.abs(w[wBase + c]!);
-            } else if (inBounds) {
-              for (let c = 0; c < C; c++) acc += x[xBase + c]! * w[wBase + c]!;
-            }
-          }
-        }
-        out[outBase + n] = acc;
-      }
-    }
-  }
-  return out;
-}
-
-function denseRaw(node: DenseNode, x: Float32Array): Float64Array {
-  const K = x.length;
-  const out = new Float64Array(node.outFeatures);
-  const adder = node.op === "adder_dense";
-  for (let n = 0; n < node.outFeatures; n++) {
-    let acc = 0;
-    const base = n * K;
-    if (adder) for (let k = 0; k < K; k++) acc -= Math.abs(x[k]! - node.weights[base + k]!);
-    else for (let k = 0; k < K; k++) acc += x[k]! * node.weights[base + k]!;
-    out[n] = acc;
-  }
-  return out;
-}
-
-function pool(node: PoolNode, x: Float32Array, xs: Shape, os: Shape): Float32Array {
-  const { height: H, width: W, channels: C } = xs;
-  const [kh, kw] = node.kernel;
-  const [sh, sw] = node.stride;
-  const [pt, pl] = node.pads;
-  const isMax = node.op === "max_pool";
-  const out = new Float32Array(shapeSize(os));
-  for (let oh = 0; oh < os.height; oh++) {
-    for (let ow = 0; ow < os.width; ow++) {
-      for (let c = 0; c < C; c++) {
-        let acc = isMax ? -Infinity : 0;
-        let count = 0;
-        for (let i = 0; i < kh; i++) {
-          const ih = oh * sh + i - pt;
-          if (ih < 0 || ih >= H) continue;
-          for (let j = 0; j < kw; j++) {
-            const iw = ow * sw + j - pl;
-            if (iw < 0 || iw >= W) continue;
-            const v = x[(ih * W + iw) * C + c]!;
-            acc = isMax ? Math.max(acc, v) : acc + v;
-            count++;
-          }
-        }
-        out[(oh * os.width + ow) * C + c] = applyActivation(isMax ? acc : acc / count, node.activation);
-      }
-    }
-  }
-  return out;
-}
-
-function globalAvgPool(x: Float32Array, xs: Shape, activation: Activation): Float32Array {
-  const C = xs.channels;
-  const pixels = xs.height * xs.width;
-  const out = new Float32Array(C);
-  for (let c = 0; c < C; c++) {
-    let acc = 0;
-    for (let p = 0; p < pixels; p++) acc += x[p * C + c]!;
-    out[c] = applyActivation(acc / pixels, activation);
-  }
-  return out;
-}
-
-/**
- * Raw output of a conv-like node before its affine map and activation (y = ±Σ…), HWC. Exposed
- * so model builders can measure a layer's pre-BatchNorm statistics.
- */
-export function convLikeRaw(node: ConvNode | DenseNode, x: Float32Array, xs: Shape, os: Shape): Float64Array {
-  return isDenseNode(node) ? denseRaw(node, x) : convRaw(node, x, xs, os);
-}
-
-/** Applies a conv-like node's bias, BatchNorm and activation to its raw output (HWC). */
-export function finishConvLike(node: ConvNode | DenseNode, raw: Float64Array): Float32Array {
-  const { a, b } = channelAffine(node);
-  const N = a.length;
-  const out = new Float32Array(raw.length);
-  for (let p = 0; p < raw.length; p++) {
-    const n = p % N;
-    out[p] = applyActivation(a[n]! * raw[p]! + b[n]!, node.activation);
-  }
-  return out;
-}
-
-/** Runs one node on its input values (shapes as given by inferShapes). */
-export function runNode(node: GraphNode, inputs: Float32Array[], inputShapes: Shape[], outShape: Shape): Float32Array {
-  const x = inputs[0]!;
-  switch (node.op) {
-    case "conv2d":
-    case "adder_conv2d":
-    case "dense":
-    case "adder_dense":
-      return finishConvLike(node, convLikeRaw(node, x, inputShapes[0]!, outShape));
-    case "max_pool":
-    case "avg_pool":
-      return pool(node, x, inputShapes[0]!, outShape);
-    case "global_avg_pool":
-      return globalAvgPool(x, inputShapes[0]!, node.activation);
-    case "flatten":
-      return x.map((v) => applyActivation(v, node.activation));
-    case "add": {
-      const y = inputs[1]!;
-      return x.map((v, k) => applyActivation(v + y[k]!, node.activation));
-    }
+    const adder = node.op === "adder_conv2d" || node.op === "adder_dense";
+    kernel.exports[adder ? "sad" : "dot"](this.rowsAt, layer.weights, layer.weightSums, this.sumsAt, P, N, K16);
+    kernel.exports.finish(this.sumsAt, layer.finish, P, N, node.activation === "none" ? 0 : 1, this.outputAt);
+    return kernel.f32(this.outputAt, P * N).slice();
   }
 }
 
-/** Every value of the graph (the input included) for one HWC input. */
-export function runFloatAll(graph: Graph, input: Float32Array, shapes: Map<string, Shape> = inferShapes(graph)): Map<string, Float32Array> {
-  const expected = shapeSize(graph.inputShape);
-  if (input.length !== expected) {
-    throw new GraphError(`graph input "${graph.inputName}": expected ${expected} values (HWC), found ${input.length}`);
-  }
-  const values = new Map<string, Float32Array>([[graph.inputName, input]]);
-  for (const node of graph.nodes) {
-    const inputs = node.inputs.map((name) => values.get(name)!);
-    values.set(node.output, runNode(node, inputs, node.inputs.map((name) => shapes.get(name)!), shapes.get(node.output)!));
-  }
-  return values;
+/** Every value of the graph (the input included) for one HWC input. For many inputs, one FloatRunner. */
+export function runFloatAll(graph: Graph, input: Float32Array): Map<string, Float32Array> {
+  return new FloatRunner(graph).runAll(input);
 }
 
 /** The graph output for one HWC input. */
 export function runFloat(graph: Graph, input: Float32Array): Float32Array {
-  return runFloatAll(graph, input).get(graph.outputName)!;
+  return new FloatRunner(graph).run(input);
 }

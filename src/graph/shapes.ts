@@ -6,7 +6,15 @@ import type { ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./i
 
 export class GraphError extends Error {
   override name = "GraphError";
+
+  /** `detail`: the message without the node it is about (importers prefix their own name for it). */
+  constructor(message: string, readonly detail = message) {
+    super(message);
+  }
 }
+
+/** An error about one node: `node "<name>" (<op>): <detail>`. */
+const nodeError = (node: GraphNode, detail: string): GraphError => new GraphError(`node "${node.name}" (${node.op}): ${detail}`, detail);
 
 const ACTIVATIONS: ReadonlySet<string> = new Set(["none", "relu", "relu6"]);
 
@@ -28,14 +36,14 @@ export function windowOutput(size: number, kernel: number, stride: number, dilat
 function checkPositiveInts(node: GraphNode, field: string, values: readonly number[]): void {
   for (const v of values) {
     if (!Number.isInteger(v) || v < 1) {
-      throw new GraphError(`node "${node.name}" (${node.op}): ${field} must be positive integers, found [${values.join(", ")}]`);
+      throw nodeError(node, `${field} must be positive integers, found [${values.join(", ")}]`);
     }
   }
 }
 
 function checkPads(node: GraphNode, pads: readonly number[]): void {
   if (pads.length !== 4 || pads.some((p) => !Number.isInteger(p) || p < 0)) {
-    throw new GraphError(`node "${node.name}" (${node.op}): pads must be 4 non-negative integers [top, left, bottom, right], found [${pads.join(", ")}]`);
+    throw nodeError(node, `pads must be 4 non-negative integers [top, left, bottom, right], found [${pads.join(", ")}]`);
   }
 }
 
@@ -46,18 +54,23 @@ function windowShape(node: ConvNode | PoolNode, input: Shape, channels: number, 
   const height = windowOutput(input.height, kh, sh, dilation[0], pt, pb);
   const width = windowOutput(input.width, kw, sw, dilation[1], pl, pr);
   if (height < 1 || width < 1) {
-    throw new GraphError(
-      `node "${node.name}" (${node.op}): a ${kh}x${kw} window (stride ${sh}x${sw}, pads [${node.pads.join(", ")}]) ` +
+    throw nodeError(
+      node,
+      `a ${kh}x${kw} window (stride ${sh}x${sw}, pads [${node.pads.join(", ")}]) ` +
         `does not fit the ${fmt(input)} input (output would be ${height}x${width})`,
     );
   }
   return { height, width, channels };
 }
 
+/** `array` (if given) holds `expected` finite values. */
 function checkLength(node: GraphNode, field: string, array: ArrayLike<number> | undefined, expected: number, layout: string): void {
   if (array === undefined) return;
   if (array.length !== expected) {
-    throw new GraphError(`node "${node.name}" (${node.op}): ${field} has ${array.length} values, expected ${expected} (${layout})`);
+    throw nodeError(node, `${field} has ${array.length} values, expected ${expected} (${layout})`);
+  }
+  for (let i = 0; i < array.length; i++) {
+    if (!Number.isFinite(array[i])) throw nodeError(node, `${field}[${i}] is ${array[i]}; only finite values can be quantized`);
   }
 }
 
@@ -68,7 +81,9 @@ function checkChannelParams(node: ConvNode | DenseNode, outputs: number): void {
     for (const key of ["gamma", "beta", "mean", "variance"] as const) {
       checkLength(node, `batchNorm.${key}`, bn[key], outputs, "one per output");
     }
-    if (!(bn.epsilon >= 0)) throw new GraphError(`node "${node.name}" (${node.op}): batchNorm.epsilon must be >= 0, found ${bn.epsilon}`);
+    if (!(bn.epsilon >= 0)) throw nodeError(node, `batchNorm.epsilon must be >= 0, found ${bn.epsilon}`);
+    const negative = Array.from(bn.variance).findIndex((v) => !(v + bn.epsilon > 0));
+    if (negative >= 0) throw nodeError(node, `batchNorm.variance[${negative}] + epsilon is ${bn.variance[negative]! + bn.epsilon}; it must be > 0`);
   }
 }
 
@@ -76,10 +91,10 @@ function checkChannelParams(node: ConvNode | DenseNode, outputs: number): void {
 export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
   const expectedInputs = node.op === "add" ? 2 : 1;
   if (inputs.length !== expectedInputs) {
-    throw new GraphError(`node "${node.name}" (${node.op}): expected ${expectedInputs} input(s), found ${inputs.length}`);
+    throw nodeError(node, `expected ${expectedInputs} input(s), found ${inputs.length}`);
   }
   if (!ACTIVATIONS.has(node.activation)) {
-    throw new GraphError(`node "${node.name}" (${node.op}): activation must be none, relu or relu6, found "${String(node.activation)}"`);
+    throw nodeError(node, `activation must be none, relu or relu6, found "${String(node.activation)}"`);
   }
   const x = inputs[0]!;
   switch (node.op) {
@@ -112,18 +127,20 @@ export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
       const [pt, pl, pb, pr] = node.pads;
       const [kh, kw] = node.kernel;
       if (pt >= kh || pb >= kh || pl >= kw || pr >= kw) {
-        throw new GraphError(`node "${node.name}" (${node.op}): each pad must be smaller than the kernel (${kh}x${kw}), found [${node.pads.join(", ")}]`);
+        throw nodeError(node, `each pad must be smaller than the kernel (${kh}x${kw}), found [${node.pads.join(", ")}]`);
       }
       return windowShape(node, x, x.channels, [1, 1]);
     }
     case "global_avg_pool":
       return { height: 1, width: 1, channels: x.channels };
     case "flatten":
+      // RESHAPE copies bytes and applies no output clamp (docs/SPEC.md).
+      if (node.activation !== "none") throw nodeError(node, `a flatten applies no activation (found "${node.activation}")`);
       return { height: 1, width: 1, channels: shapeSize(x) };
     case "add": {
       const y = inputs[1]!;
       if (!sameShape(x, y)) {
-        throw new GraphError(`node "${node.name}" (add): inputs "${node.inputs[0]}" (${fmt(x)}) and "${node.inputs[1]}" (${fmt(y)}) have different shapes`);
+        throw nodeError(node, `inputs "${node.inputs[0]}" (${fmt(x)}) and "${node.inputs[1]}" (${fmt(y)}) have different shapes`);
       }
       return { ...x };
     }
@@ -151,10 +168,10 @@ export function inferShapes(graph: Graph): Map<string, Shape> {
     names.add(node.name);
     const inputShapes = node.inputs.map((name) => {
       const shape = shapes.get(name);
-      if (!shape) throw new GraphError(`node "${node.name}" (${node.op}): input "${name}" is not the graph input or the output of an earlier node`);
+      if (!shape) throw nodeError(node, `input "${name}" is not the graph input or the output of an earlier node`);
       return shape;
     });
-    if (shapes.has(node.output)) throw new GraphError(`node "${node.name}" (${node.op}): output value "${node.output}" is already defined`);
+    if (shapes.has(node.output)) throw nodeError(node, `output value "${node.output}" is already defined`);
     shapes.set(node.output, nodeOutputShape(node, inputShapes));
   }
   if (!shapes.has(graph.outputName) || graph.outputName === graph.inputName) {

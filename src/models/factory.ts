@@ -3,7 +3,7 @@
 // layer's actual output on a few inputs, so every layer's output spans its range.
 
 import { GraphBuilder, type Padding } from "../graph/builder.js";
-import { convLikeRaw, finishConvLike, runNode } from "../graph/float_reference.js";
+import { convLikeRaw, finishConvLike, runNode } from "../graph/float_ops.js";
 import type { Activation, BatchNorm, Graph, Shape } from "../graph/ir.js";
 import { inferShapes } from "../graph/shapes.js";
 import { Rng } from "./random.js";

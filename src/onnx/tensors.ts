@@ -1,6 +1,6 @@
 // Constant tensors of an ONNX graph: initializers and Constant nodes.
 import { OnnxImportError } from "./errors.js";
-import { AttributeType, TensorDataType, has, int64ToNumber, type NodeProto, type TensorProto } from "./proto.js";
+import { AttributeType, TensorDataType, has, int64ToNumber, type AttributeProto, type TensorProto } from "./proto.js";
 
 /** A constant tensor; values are held as float64, exact for float32, int32 and int64 up to 2^53. */
 export interface Constant {
@@ -41,33 +41,32 @@ export function readTensor(tensor: TensorProto, where: string): Constant {
   if (!reader) {
     throw new OnnxImportError(`${where}: tensor of type ${dataTypeName(code)} is not supported (supported: FLOAT, DOUBLE, INT32, INT64)`);
   }
+  // The data must match the dims before anything of the dims' size is allocated.
+  const shape = `dims [${dims.join(", ")}]`;
+  if (dims.some((d) => d < 0)) throw new OnnxImportError(`${where}: ${shape} has a negative dim`);
+  const raw = tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : undefined;
+  const typed = raw ? undefined : (reader.typed(tensor) ?? []);
+  if (raw && raw.length !== count * reader.bytes) {
+    throw new OnnxImportError(`${where}: ${shape} of ${dataTypeName(code)} need ${count * reader.bytes} bytes of raw_data; the tensor holds ${raw.length}`);
+  }
+  if (typed && typed.length !== count) throw new OnnxImportError(`${where}: ${shape} need ${count} values; the tensor holds ${typed.length}`);
   const values = new Float64Array(count);
-  const raw = tensor.rawData;
-  if (raw && raw.length > 0) {
-    if (raw.length !== count * reader.bytes) {
-      throw new OnnxImportError(
-        `${where}: raw_data holds ${raw.length} bytes, expected ${count * reader.bytes} for dims [${dims.join(", ")}] of ${dataTypeName(code)}`,
-      );
-    }
+  if (raw) {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < count; i++) values[i] = reader.read(view, i * reader.bytes);
   } else {
-    const typed = reader.typed(tensor) ?? [];
-    if (typed.length !== count) {
-      throw new OnnxImportError(`${where}: holds ${typed.length} values, expected ${count} for dims [${dims.join(", ")}]`);
-    }
     for (let i = 0; i < count; i++) {
-      const v = typed[i];
+      const v = typed![i];
       values[i] = typeof v === "number" ? v : int64ToNumber(v, where);
     }
   }
   return { dims, values, dataType: dataTypeName(code) };
 }
 
-/** The tensor a Constant node produces (attributes value, value_float(s), value_int(s)). */
-export function readConstantNode(node: NodeProto, where: string): Constant {
-  const attribute = (node.attribute ?? [])[0];
-  if (!attribute || (node.attribute ?? []).length !== 1) {
+/** The tensor a Constant node produces from its attributes (value, value_float(s), value_int(s)). */
+export function readConstantNode(attributes: readonly AttributeProto[], where: string): Constant {
+  const attribute = attributes[0];
+  if (!attribute || attributes.length !== 1) {
     throw new OnnxImportError(`${where}: a Constant node needs exactly one value attribute`);
   }
   switch (attribute.name) {

@@ -1,8 +1,7 @@
 // Calibration: the float range of every value of the graph over a set of sample inputs.
 
-import { runFloatAll } from "../graph/float_reference.js";
+import { FloatRunner } from "../graph/float_reference.js";
 import type { Graph } from "../graph/ir.js";
-import { inferShapes } from "../graph/shapes.js";
 
 /** A float range [min, max]; calibrated ranges always contain 0. */
 export interface Range {
@@ -41,11 +40,11 @@ export function calibrate(graph: Graph, samples: readonly Float32Array[], option
   if (typeof method !== "string" && !(method.percentile > 50 && method.percentile <= 100)) {
     throw new Error(`calibrate: percentile must lie in (50, 100], found ${method.percentile}`);
   }
-  const shapes = inferShapes(graph);
+  const runner = new FloatRunner(graph);
   const extremes = new Map<string, Range>();
   const chunks = new Map<string, Float32Array[]>();
   samples.forEach((sample, done) => {
-    for (const [name, values] of runFloatAll(graph, sample, shapes)) {
+    for (const [name, values] of runner.runAll(sample)) {
       if (method === "minmax") {
         const r = extremes.get(name) ?? { min: Infinity, max: -Infinity };
         for (const v of values) {

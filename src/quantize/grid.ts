@@ -3,6 +3,7 @@
 
 import type { Activation } from "../graph/ir.js";
 import { SHIFT_MAX, SHIFT_MIN } from "../format/constants.js";
+import { requant } from "../reference/ops/requant.js";
 import type { Range } from "./calibrate.js";
 
 export interface Grid {
@@ -60,3 +61,20 @@ export function chooseShift(maxAbsRatio: number): { shift: number; saturated: bo
 
 /** mult = round(ratio·2^shift), saturated to int32. */
 export const multiplier = (ratio: number, shift: number): number => saturateInt32(ratio * 2 ** shift);
+
+/**
+ * A multiplier and bias that make requant(acc + bias, mult, shift) equal `steps` for every acc in
+ * [−span, 0]: a constant output from an accumulator that cannot be zeroed (adder layers). The
+ * accumulator's whole span moves the product by less than one step around `steps`·2^shift.
+ * Undefined when the shift leaves no such int32 pair.
+ */
+export function constantRequant(steps: number, span: number, shift: number): { mult: number; bias: number } | undefined {
+  const scale = 2 ** shift;
+  const mult = Math.min(INT32_MAX, Math.floor((scale - 1) / (span + 2)));
+  if (mult < 1) return undefined;
+  const bias = roundHalfAway((steps * scale) / mult + span / 2);
+  if (bias < INT32_MIN || bias > INT32_MAX) return undefined;
+  // Exact check at both ends (requant is monotone in acc for mult > 0).
+  const ends = [requant(BigInt(bias - span), mult, shift), requant(BigInt(bias), mult, shift)];
+  return ends.every((r) => r === BigInt(steps)) ? { mult, bias } : undefined;
+}

@@ -1,5 +1,6 @@
 // Graph → QModel: grids from calibrated ranges, conv-like layers quantized per SPEC.md, pools and
-// reshapes on their input's grid, residual adds rescaled, then the arena planned.
+// reshapes on their input's grid, residual adds rescaled. The tensors have no arena offsets yet:
+// the planner (src/plan) places them, and src/pipeline.ts runs the stages in order.
 
 import type { Graph, GraphNode, Shape } from "../graph/ir.js";
 import { inferShapes } from "../graph/shapes.js";
@@ -7,7 +8,6 @@ import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js"
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
 import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
 import { type LayerStats, quantizeAdderLayer, quantizeMultiplyLayer } from "./layers.js";
-import { applyArenaPlan, type ArenaPlan, planArena } from "../plan/arena.js";
 
 export interface QuantizeOptions {
   /** Fold clamped adder weights' remainder into the bias (default true; false is an ablation). */
@@ -31,8 +31,6 @@ export interface QuantizeResult {
   ranges: Map<string, Range>;
   /** The grid of every value. */
   grids: Map<string, Grid>;
-  /** The arena plan applied to the model (peak activation bytes vs the lower bound). */
-  plan: ArenaPlan;
 }
 
 const UNIT_GEOMETRY: Geometry = {
@@ -69,7 +67,7 @@ const OP_KIND: Record<GraphNode["op"], OpKind> = {
   max_pool: "max_pool", avg_pool: "avg_pool", global_avg_pool: "global_avg_pool", add: "add", flatten: "reshape",
 };
 
-/** Calibrates (when given samples), quantizes every node and plans the arena. */
+/** Calibrates (when given samples) and quantizes every node; the model's arena is not planned yet. */
 export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Array[] | Map<string, Range>, options: QuantizeOptions = {}): QuantizeResult {
   const fold = options.foldClampedWeights ?? true;
   const shapes: Map<string, Shape> = inferShapes(graph);
@@ -140,14 +138,8 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
     return op;
   });
 
-  const unplanned: QModel = { tensors, ops, input: tensorIndex.get(graph.inputName)!, output: tensorIndex.get(graph.outputName)!, activationBytes: 0 };
-  const plan = planArena(unplanned);
-  return { model: applyArenaPlan(unplanned, plan), report, ranges, grids, plan };
-}
-
-/** Calibrates (when given samples) and quantizes: the QModel with its arena planned. */
-export function quantize(graph: Graph, samplesOrRanges: readonly Float32Array[] | Map<string, Range>, options: QuantizeOptions = {}): QModel {
-  return quantizeGraph(graph, samplesOrRanges, options).model;
+  const model: QModel = { tensors, ops, input: tensorIndex.get(graph.inputName)!, output: tensorIndex.get(graph.outputName)!, activationBytes: 0 };
+  return { model, report, ranges, grids };
 }
 
 /** The report as a fixed-width text table. */
@@ -162,5 +154,8 @@ export function formatQuantizationReport(report: QuantizationReport): string {
     ].join(" "),
   );
   const adds = report.adds.map((a) => `${a.name.padEnd(width)} ${"add".padEnd(13)} ${String(a.shift).padStart(5)}`);
-  return [header, ...rows, ...adds, ...report.warnings.map((w) => `warning: ${w}`)].join("\n");
+  const constants = report.layers
+    .filter((l) => l.constantChannels.length > 0)
+    .map((l) => `${l.name}: channels [${l.constantChannels.join(", ")}] are constant (their output varies less than half a step)`);
+  return [header, ...rows, ...adds, ...constants, ...report.warnings.map((w) => `warning: ${w}`)].join("\n");
 }

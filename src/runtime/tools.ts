@@ -7,10 +7,13 @@ import { fileURLToPath } from "node:url";
 import { KernelStatusError } from "./kernel.js";
 import type { RunOutcome } from "./types.js";
 
-export const INSTALL_HINT = "run scripts/install-runtimes.sh";
+/** The package's (or the repository's) root, resolved from this file (src/runtime or dist/runtime). */
+const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The repository's .tools/bin, resolved from this file (src/runtime or dist/runtime). */
-export const TOOLS_BIN = fileURLToPath(new URL("../../.tools/bin/", import.meta.url));
+/** The install script ships with the package (and the harness sources it builds); it installs into <package root>/.tools. */
+export const INSTALL_HINT = `run bash ${JSON.stringify(join(PACKAGE_ROOT, "scripts", "install-runtimes.sh"))}`;
+
+export const TOOLS_BIN = join(PACKAGE_ROOT, ".tools", "bin");
 
 async function isExecutable(path: string): Promise<boolean> {
   try {

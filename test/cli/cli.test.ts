@@ -4,32 +4,13 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readModel } from "../../src/format/reader.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { quantizeInput } from "../../src/quantize/io.js";
 import { readNpy, npyToFloat32 } from "../../src/io/npy.js";
 import { buildModel, floatTensor } from "../onnx/onnx_builder.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = join(ROOT, "src/cli/main.ts");
-const DIGITS = join(ROOT, "models/digits");
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from its TypeScript source (cwd: the repository, where tsx resolves); paths are absolute. */
-function cli(args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", MAIN, ...args], { cwd: ROOT, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { cli, DIGITS, ROOT, type Result } from "./helpers.js";
 
 let dir: string;
 let model: string;
@@ -45,10 +26,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("addernet CLI", () => {
-  it("pack writes a valid model and a right-sized module", () => {
+  it("pack writes a valid model and a right-sized module", async () => {
     const m = readModel(new Uint8Array(readFileSync(model)));
     expect(m.ops.map((op) => op.kind)).toContain("adder_conv2d");
     const wasm = readFileSync(join(dir, "digits.simd.wasm"));
+    expect((await cli(["pack", "--help"])).stdout).toContain("-o digits.addn → digits.simd.wasm"); // the help says what it wrote
     expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm))).toEqual([]);
   });
 

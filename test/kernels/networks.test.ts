@@ -5,7 +5,7 @@ import type { QModel } from "../../src/format/model.js";
 import { packModel } from "../../src/format/writer.js";
 import { buildResNet20, calibrationSamples, randomNetwork, Rng } from "../../src/models/index.js";
 import { quantizeInput } from "../../src/quantize/io.js";
-import { quantize } from "../../src/quantize/quantize.js";
+import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../../src/runtime/kernel.js";
 import { UNIT, assignOffsets, randomInt8, tensor } from "./models.js";

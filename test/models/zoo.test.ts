@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { packModel } from "../../src/format/writer.js";
 import { readModel } from "../../src/format/reader.js";
 import type { ConvNode, Graph } from "../../src/graph/ir.js";
 import { buildDigitsNet, calibrationSamples, randomNetwork, Rng } from "../../src/models/index.js";
 import { runReference, runReferenceAll } from "../../src/reference/interpreter.js";
 import { quantizeInput } from "../../src/quantize/io.js";
+import { compileGraph } from "../../src/pipeline.js";
 import { quantizeGraph } from "../../src/quantize/quantize.js";
 import { agreement } from "../quantize/helpers.js";
 
@@ -77,8 +77,8 @@ describe("random networks 0..19 (conformance fixtures)", () => {
     const lines: string[] = [];
     const relative: number[] = [];
     graphs.forEach((graph, seed) => {
-      const { model } = quantizeGraph(graph, calibrationSamples(graph.inputShape, 16, 1000 + seed));
-      const read = readModel(packModel(model));
+      const { model, bytes } = compileGraph(graph, calibrationSamples(graph.inputShape, 16, 1000 + seed));
+      const read = readModel(bytes);
       const inputs = calibrationSamples(graph.inputShape, 8, 2000 + seed);
       expect(runReference(read, quantizeInput(read, inputs[0]!))).toEqual(runReference(model, quantizeInput(model, inputs[0]!)));
       const a = agreement(graph, read, inputs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GraphBuilder } from "../../src/graph/builder.js";
 import { dequantizeOutput, quantizeInput } from "../../src/quantize/io.js";
-import { quantize } from "../../src/quantize/quantize.js";
+import { quantize } from "../../src/pipeline.js";
 
 describe("quantizeInput / dequantizeOutput", () => {
   const b = new GraphBuilder({ height: 1, width: 2, channels: 2 });

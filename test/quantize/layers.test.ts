@@ -3,6 +3,7 @@ import { GraphBuilder } from "../../src/graph/builder.js";
 import type { DenseNode } from "../../src/graph/ir.js";
 import { quantizeAdderLayer, quantizeMultiplyLayer } from "../../src/quantize/layers.js";
 import { quantizeGraph } from "../../src/quantize/quantize.js";
+import { requant } from "../../src/reference/ops/requant.js";
 
 const f32 = (...v: number[]) => Float32Array.from(v);
 const x = { scale: 0.01, zeroPoint: -128 }; // covers [0, 2.55]
@@ -38,11 +39,13 @@ describe("conv-like parameters follow SPEC.md exactly (hand-computed)", () => {
     expect(p.mult[0]).toBe(-Math.round(0.255 * 2 ** 32));
   });
 
-  it("a channel with BatchNorm scale 0 gets mult 0, bias 0 and a warning", () => {
-    const bn = { gamma: f32(0), beta: f32(1), mean: f32(0), variance: f32(1), epsilon: 0 };
+  it("a channel with BatchNorm scale 0 is a constant channel: it outputs β for every input", () => {
+    const bn = { gamma: f32(0), beta: f32(-1), mean: f32(0), variance: f32(1), epsilon: 0 };
     const p = quantizeAdderLayer(denseNode("adder_dense", f32(0.5), { batchNorm: bn }), 1, x, out, { foldClampedWeights: true });
-    expect([p.mult[0], p.bias[0]]).toEqual([0, 0]);
-    expect(p.stats.warnings.join()).toMatch(/channel 0 has BatchNorm scale 0/);
+    expect(p.stats).toMatchObject({ constantChannels: [0], warnings: [] });
+    // −1 / (10/255) = −25.5 → −26 steps; acc lies in [−255, 0]
+    const output = (acc: number) => Number(requant(BigInt(acc + p.bias[0]!), p.mult[0]!, p.shift));
+    expect([output(-255), output(-128), output(0)]).toEqual([-26, -26, -26]);
   });
 
   it("multiply: BatchNorm folded into the weights, symmetric per-channel int8, int32 bias", () => {

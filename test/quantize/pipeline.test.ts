@@ -1,21 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { packModel } from "../../src/format/writer.js";
 import { readModel } from "../../src/format/reader.js";
 import type { Graph } from "../../src/graph/ir.js";
 import { buildDigitsNet, buildResNet20, calibrationSamples } from "../../src/models/index.js";
 import { runReference } from "../../src/reference/interpreter.js";
-import { formatQuantizationReport, quantizeGraph } from "../../src/quantize/quantize.js";
+import { compileGraph } from "../../src/pipeline.js";
+import { formatQuantizationReport } from "../../src/quantize/quantize.js";
 import { quantizeInput } from "../../src/quantize/io.js";
 import { agreement, describeAgreement } from "./helpers.js";
 
-/** quantize → pack → read; checks the read model runs byte-identically to the in-memory one. */
+/** quantize → plan → pack → read; checks the read model runs byte-identically to the in-memory one. */
 function roundTrip(graph: Graph, calibration: number, fold = true) {
-  const result = quantizeGraph(graph, calibrationSamples(graph.inputShape, calibration, 100), { foldClampedWeights: fold });
-  const bytes = packModel(result.model);
-  const read = readModel(bytes);
+  const result = compileGraph(graph, calibrationSamples(graph.inputShape, calibration, 100), { foldClampedWeights: fold });
+  const read = readModel(result.bytes);
   const x = quantizeInput(read, calibrationSamples(graph.inputShape, 1, 5)[0]!);
   expect(runReference(read, x)).toEqual(runReference(result.model, x));
-  return { ...result, read, bytes };
+  return { ...result, read };
 }
 
 describe("quantize → packModel → readModel → runReference", () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { packModel } from "../../src/format/writer.js";
 import { buildDigitsNet, calibrationSamples } from "../../src/models/index.js";
 import { quantizeInput } from "../../src/quantize/io.js";
-import { quantize } from "../../src/quantize/quantize.js";
+import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { findHarness } from "../../src/runtime/harness.js";
 import { kernelWasmPath } from "../../src/runtime/kernel.js";

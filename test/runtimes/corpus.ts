@@ -7,7 +7,7 @@ import { packModel } from "../../src/format/writer.js";
 import type { Graph } from "../../src/graph/ir.js";
 import { buildDigitsNet, buildResNet20, calibrationSamples, randomNetwork, Rng } from "../../src/models/index.js";
 import { quantizeInput } from "../../src/quantize/io.js";
-import { quantize } from "../../src/quantize/quantize.js";
+import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
 
 export const RANDOM_NETWORKS = 24;

@@ -12,7 +12,7 @@ import { buildDigitsNet, calibrationSamples } from "../../src/models/index.js";
 import { buildModelModule, moduleBudget, resizeKernel } from "../../src/modulegen/index.js";
 import { encodeS64, encodeU32, ByteReader, readSections, SECTION, writeSections } from "../../src/modulegen/wasm.js";
 import { quantizeInput } from "../../src/quantize/io.js";
-import { quantize } from "../../src/quantize/quantize.js";
+import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { findHarness, harnessMemory } from "../../src/runtime/harness.js";
 import { compileKernel, KERNEL_BUILDS, KERNEL_FLAVOURS, KernelInstance, kernelWasmPath } from "../../src/runtime/kernel.js";

@@ -3,7 +3,7 @@
 import { formatLatencies, measureLatencies, type Repeats } from "../../eval/latency.js";
 import { listRuntimes } from "../../runtime/index.js";
 import { type Command, parseCommandArgs, runtimeOption, positiveInt, requirePositional } from "../command.js";
-import { readFile } from "../files.js";
+import { readFile } from "../../io/files.js";
 
 export const benchCommand: Command = {
   name: "bench",

@@ -4,22 +4,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { packModel } from "../../format/writer.js";
-import { importOnnx } from "../../onnx/index.js";
 import { evaluate } from "../../eval/accuracy.js";
 import { countModel } from "../../inspect/op_counts.js";
 import { getRuntime } from "../../runtime/index.js";
 import { type Command, parseCommandArgs } from "../command.js";
-import { labelsFromNpy, samplesFromNpy } from "../data.js";
-import { readFile, writeFileAtomic } from "../files.js";
+import { labelsFromNpy, samplesFromNpy } from "../../io/samples.js";
+import { writeFileAtomic } from "../../io/files.js";
 import { formatEval, pct } from "./eval.js";
 import { table } from "../../inspect/report.js";
-import { importAndQuantize } from "./pack.js";
+import { compileWithProgress } from "./pack.js";
 import { formatLatencies, measureLatencies } from "../../eval/latency.js";
-
-/** models/digits of the package (two levels above dist/cli or src/cli). */
-export const DIGITS_DIR = fileURLToPath(new URL("../../../models/digits/", import.meta.url));
+import { DIGITS_DIR } from "../../models/digits.js";
 
 export const demoCommand: Command = {
   name: "demo",
@@ -40,14 +35,14 @@ Options:
     const quiet = values.quiet === true;
     const outDir = values["out-dir"] ?? mkdtempSync(join(tmpdir(), "addernet-demo-"));
     try {
-      const settings = { calibration: join(DIGITS_DIR, "calib_x.npy"), layout: "nchw" as const, maxSamples: 256, method: "minmax" as const, fold: true, quiet };
+      const settings = { path: join(DIGITS_DIR, "calib_x.npy"), layout: "nchw" as const, maxSamples: 256, method: "minmax" as const, fold: true, quiet };
       const testY = labelsFromNpy(join(DIGITS_DIR, "test_y.npy"));
       const summary: string[][] = [["model", "float", "int8 (node-simd)", "node-simd ms", "node-scalar ms", "file bytes"]];
       for (const [name, title] of [["digits_adder", "AdderNet (adder 3x3 layers)"], ["digits_cnn", "plain CNN, same architecture"]]) {
         const onnxPath = join(DIGITS_DIR, `${name}.onnx`);
         console.log(`\n== ${name}.onnx: ${title}`);
-        const { graph, result } = importAndQuantize(onnxPath, settings);
-        const packed = packModel(result.model);
+        const result = compileWithProgress(onnxPath, settings);
+        const { graph, bytes: packed } = result;
         const outPath = join(outDir, `${name}.addn`);
         writeFileAtomic(outPath, packed);
         const counts = countModel(result.model);

@@ -5,9 +5,9 @@ import { readModel } from "../../format/reader.js";
 import { evaluate, type EvalResult } from "../../eval/accuracy.js";
 import { listRuntimes } from "../../runtime/index.js";
 import { type Command, layoutOption, usableRuntime, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
-import { labelsFromNpy, samplesFromNpy } from "../data.js";
+import { labelsFromNpy, samplesFromNpy } from "../../io/samples.js";
 import { UsageError } from "../errors.js";
-import { readFile } from "../files.js";
+import { readFile } from "../../io/files.js";
 import { Progress } from "../progress.js";
 
 export const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;

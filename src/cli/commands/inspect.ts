@@ -4,7 +4,7 @@ import { buildReport, renderReport } from "../../inspect/report.js";
 import { formatBudget, moduleBudget } from "../../modulegen/index.js";
 import { streamArena } from "../../plan/stream.js";
 import { type Command, parseCommandArgs, requirePositional } from "../command.js";
-import { readFile } from "../files.js";
+import { readFile } from "../../io/files.js";
 
 export const inspectCommand: Command = {
   name: "inspect",

@@ -1,41 +1,30 @@
 // addernet pack: ONNX + calibration data → .addn model file.
 
 import { basename, extname } from "node:path";
-import { importOnnx } from "../../onnx/index.js";
-import { packModel } from "../../format/writer.js";
 import { buildModelModule } from "../../modulegen/index.js";
-import { formatQuantizationReport, quantizeGraph, type QuantizeResult } from "../../quantize/index.js";
-import type { CalibrationMethod } from "../../quantize/index.js";
+import { compileOnnxFile, type CalibrationFiles, type Compiled } from "../../pipeline.js";
+import { formatQuantizationReport, type CalibrationMethod } from "../../quantize/index.js";
 import type { Graph } from "../../graph/ir.js";
 import { type Command, flavourOption, layoutOption, oneOf, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
 import type { ScratchChoice } from "../../plan/stream.js";
-import { samplesFromNpy, type ImageLayout } from "../data.js";
 import { UsageError } from "../errors.js";
-import { listNpyFiles, readFile, writeFileAtomic } from "../files.js";
+import { writeFileAtomic } from "../../io/files.js";
 import { Progress } from "../progress.js";
 
-export interface PackSettings {
-  calibration: string;
-  layout: ImageLayout;
-  maxSamples: number;
+export interface PackSettings extends CalibrationFiles {
   method: CalibrationMethod;
   fold: boolean;
   quiet: boolean;
 }
 
-/** Import, calibrate and quantize: shared by `pack` and `demo`. */
-export function importAndQuantize(onnxPath: string, settings: PackSettings): { graph: Graph; result: QuantizeResult } {
-  const graph = importOnnx(readFile(onnxPath, "ONNX model"));
-  const samples = listNpyFiles(settings.calibration)
-    .flatMap((file) => samplesFromNpy(file, graph.inputShape, settings.layout))
-    .slice(0, settings.maxSamples);
-  const progress = new Progress(`calibrating on ${samples.length} samples`, settings.quiet);
-  const result = quantizeGraph(graph, samples, {
+/** The pipeline on an ONNX file with the command's options and a progress line: `pack` and `demo`. */
+export function compileWithProgress(onnxPath: string, settings: PackSettings): Compiled & { graph: Graph } {
+  const progress = new Progress("calibrating", settings.quiet);
+  return compileOnnxFile(onnxPath, settings, {
     method: settings.method,
     foldClampedWeights: settings.fold,
     onProgress: (done, total) => progress.update(done, total),
   });
-  return { graph, result };
 }
 
 /** --scratch: min, default, layer or a byte count. */
@@ -69,11 +58,12 @@ Options:
   --max-samples N     use at most N samples (default 256)
   --percentile P      clip ranges at the P-th percentile instead of min/max (e.g. 99.99)
   --no-fold           drop, instead of folding, the remainder of clamped adder weights (ablation)
-  --module simd|scalar  also write <out>.<build>.wasm: a kernel module sized for this model
-                      (arena exactly what it needs, fewest pages, initial = maximum)
+  --module simd|scalar  also write <out without .addn>.<build>.wasm (-o digits.addn → digits.simd.wasm):
+                      a kernel module sized for this model (arena exactly what it needs, fewest
+                      pages, initial = maximum)
   --flavour arena|stream  with --module: the kernel that copies the model into its memory
                       (default), or the one that reads it from outside (flash), written as
-                      <out>.stream.<build>.wasm (docs/ABI.md)
+                      <out without .addn>.stream.<build>.wasm (docs/ABI.md)
   --scratch min|default|layer|BYTES  with --flavour stream: room for one block of filters'
                       parameters: one filter, four (default), whole layers, or a byte count
   --embed             with --module (arena flavour): put the model in the module as a data
@@ -105,15 +95,15 @@ Options:
     if (values.embed && flavour === "stream") throw new UsageError("--embed puts the model in linear memory: it needs the arena flavour, not --flavour stream");
     if (values.scratch !== undefined && flavour !== "stream") throw new UsageError("--scratch needs --flavour stream");
     const scratch = scratchOption(values.scratch);
-    const { result } = importAndQuantize(onnxPath, {
-      calibration: values.calib,
+    const result = compileWithProgress(onnxPath, {
+      path: values.calib,
       layout: layoutOption(values.layout),
       maxSamples: positiveInt(values["max-samples"], "--max-samples", 256),
       method: parseMethod(values.percentile),
       fold: !values["no-fold"],
       quiet: values.quiet === true,
     });
-    const bytes = packModel(result.model);
+    const { bytes } = result;
     // Build everything before writing anything, so a failure leaves no file behind.
     const module = moduleBuild ? buildModelModule(bytes, { build: moduleBuild, flavour, scratch, embed: values.embed === true }) : undefined;
     const modulePath = `${out.replace(/\.addn$/, "")}.${flavour === "stream" ? "stream." : ""}${moduleBuild}.wasm`;

@@ -7,9 +7,10 @@ import { writeNpy } from "../../io/npy.js";
 import { dequantizeOutput, quantizeInput } from "../../quantize/io.js";
 import { listRuntimes, runOnce } from "../../runtime/index.js";
 import { type Command, flavourOption, layoutOption, usableRuntime, parseCommandArgs, requirePositional } from "../command.js";
-import { argmax, samplesFromNpy } from "../data.js";
+import { argmax } from "../../eval/accuracy.js";
+import { samplesFromNpy } from "../../io/samples.js";
 import { UsageError } from "../errors.js";
-import { readFile, writeFileAtomic } from "../files.js";
+import { readFile, writeFileAtomic } from "../../io/files.js";
 
 /** A .npy file holds float samples (quantized on the model's input grid); anything else is raw int8 bytes. */
 function readInput(path: string, model: QModel, layout: "nchw" | "nhwc", index: number): Int8Array {

@@ -4,8 +4,8 @@
 // ([N, C, H, W], or [C, H, W] for one sample); `layout: "nhwc"` reads [N, H, W, C] instead.
 
 import type { Shape } from "../graph/ir.js";
-import { npyToFloat32, npyToInt32, readNpy } from "../io/npy.js";
 import { readFile } from "./files.js";
+import { npyToFloat32, npyToInt32, readNpy } from "./npy.js";
 
 export type ImageLayout = "nchw" | "nhwc";
 
@@ -50,10 +50,4 @@ export function labelsFromNpy(path: string): Int32Array {
   const array = readNpy(readFile(path, "label array"));
   if (array.shape.length !== 1) throw new Error(`"${path}": expected a 1-D label array, found shape [${array.shape.join(", ")}]`);
   return npyToInt32(array);
-}
-
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }

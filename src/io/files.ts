@@ -1,4 +1,4 @@
-// File helpers shared by the commands: reading inputs with errors that name the file, and
+// File helpers of the CLI and the pipeline: reading inputs with errors that name the file, and
 // writing outputs atomically so a failed command never leaves a half-written file behind.
 
 import { readFileSync, renameSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";

@@ -1,0 +1,139 @@
+// Float Graph -> ONNX ModelProto bytes: the inverse of importOnnx, so seeded models (src/models)
+// can be fed to everything that reads ONNX (the CLI, the importer's round-trip tests).
+//
+// NHWC back to NCHW: conv weights are already OIHW; a dense layer fed by a flatten of a map with
+// H·W > 1 gets its columns permuted back to ONNX's (c, h, w) order; a dense layer reading a map
+// directly gets a Flatten in front. BatchNorm and the activation become nodes of their own.
+import type { onnx as schema } from "onnx-proto";
+import type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, Shape } from "../graph/ir.js";
+import { permuteDenseColumns } from "../graph/layout.js";
+import { inferShapes } from "../graph/shapes.js";
+import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
+import { encodeModel, onnx } from "./proto.js";
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const ATTR = onnx.AttributeProto.AttributeType;
+
+type Attribute = schema.IAttributeProto;
+const ints = (name: string, values: number[]): Attribute => ({ name, type: ATTR.INTS, ints: values });
+const int = (name: string, value: number): Attribute => ({ name, type: ATTR.INT, i: value });
+const float = (name: string, value: number): Attribute => ({ name, type: ATTR.FLOAT, f: value });
+
+/** ONNX nodes and initializers being written, and which values are rank 2 ([1, F]) in ONNX. */
+class Writer {
+  readonly nodes: schema.INodeProto[] = [];
+  readonly initializers: schema.ITensorProto[] = [];
+  /** Rank-2 values: a flatten's output -> the map it flattened; a dense output -> undefined. */
+  readonly vectors = new Map<string, Shape | undefined>();
+
+  constructor(readonly shapes: Map<string, Shape>) {}
+
+  tensor(name: string, dims: number[], values: ArrayLike<number>): string {
+    this.initializers.push({ name, dims, dataType: FLOAT, floatData: Array.from(values) });
+    return name;
+  }
+
+  node(opType: string, name: string, inputs: string[], output: string, attribute: Attribute[] = [], domain = ""): string {
+    this.nodes.push({ opType, name, domain, input: inputs, output: [output], attribute });
+    return output;
+  }
+}
+
+const isDense = (node: GraphNode): node is DenseNode => node.op === "dense" || node.op === "adder_dense";
+
+function batchNorm(w: Writer, name: string, x: string, bn: BatchNorm, output: string): string {
+  const p = (key: keyof Omit<BatchNorm, "epsilon">) => w.tensor(`${name}.${key}`, [bn[key].length], bn[key]);
+  return w.node("BatchNormalization", `${name}_bn`, [x, p("gamma"), p("beta"), p("mean"), p("variance")], output, [float("epsilon", bn.epsilon)]);
+}
+
+function activation(w: Writer, name: string, x: string, act: Activation, output: string): string {
+  if (act === "relu") return w.node("Relu", `${name}_relu`, [x], output);
+  const bounds = [w.tensor(`${name}.min`, [], [0]), w.tensor(`${name}.max`, [], [6])];
+  return w.node("Clip", `${name}_relu6`, [x, ...bounds], output);
+}
+
+/** The node itself, then its BatchNorm and its activation, the last of them writing `node.output`. */
+function exportNode(w: Writer, node: GraphNode): void {
+  const steps: ((x: string, output: string) => string)[] = [];
+  const bn = node.op === "conv2d" || node.op === "adder_conv2d" || isDense(node) ? node.batchNorm : undefined;
+  if (bn) steps.push((x, out) => batchNorm(w, node.name, x, bn, out));
+  if (node.activation !== "none") steps.push((x, out) => activation(w, node.name, x, node.activation, out));
+  let value = exportCore(w, node, steps.length === 0 ? node.output : `${node.name}.core`);
+  steps.forEach((step, i) => {
+    value = step(value, i === steps.length - 1 ? node.output : `${node.name}.step${i}`);
+  });
+  if (isDense(node)) w.vectors.set(node.output, undefined);
+  if (node.op === "flatten") w.vectors.set(node.output, w.shapes.get(node.inputs[0]!)!);
+  if (node.op === "add" && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, undefined);
+}
+
+function exportCore(w: Writer, node: GraphNode, output: string): string {
+  const input = node.inputs[0]!;
+  switch (node.op) {
+    case "conv2d":
+    case "adder_conv2d":
+      return exportConv(w, node, w.shapes.get(input)!, output);
+    case "dense":
+    case "adder_dense":
+      return exportDense(w, node, output);
+    case "max_pool":
+    case "avg_pool": {
+      const attrs = [ints("kernel_shape", node.kernel), ints("strides", node.stride), ints("pads", node.pads)];
+      return w.node(node.op === "max_pool" ? "MaxPool" : "AveragePool", node.name, [input], output, attrs);
+    }
+    case "global_avg_pool":
+      return w.node("GlobalAveragePool", node.name, [input], output);
+    case "flatten":
+      return w.node("Flatten", node.name, [input], output, [int("axis", 1)]);
+    case "add":
+      return w.node("Add", node.name, [input, node.inputs[1]!], output);
+  }
+}
+
+function exportConv(w: Writer, node: ConvNode, x: Shape, output: string): string {
+  const [kh, kw] = node.kernel;
+  const inputs = [node.inputs[0]!, w.tensor(`${node.name}.weight`, [node.outChannels, x.channels, kh, kw], node.weights)];
+  if (node.bias) inputs.push(w.tensor(`${node.name}.bias`, [node.outChannels], node.bias));
+  const attrs = [ints("kernel_shape", node.kernel), ints("strides", node.stride), ints("dilations", node.dilation), ints("pads", node.pads)];
+  const adder = node.op === "adder_conv2d";
+  return w.node(adder ? "AdderConv" : "Conv", node.name, inputs, output, attrs, adder ? ADDER_DOMAIN : "");
+}
+
+function exportDense(w: Writer, node: DenseNode, output: string): string {
+  let x = node.inputs[0]!;
+  const xs = w.shapes.get(x)!;
+  const k = xs.height * xs.width * xs.channels;
+  // A map (rank 4 in ONNX) needs a Flatten in front; a flattened map needs its columns reordered.
+  const flattenedFrom = w.vectors.has(x) ? w.vectors.get(x) : xs;
+  if (!w.vectors.has(x)) x = w.node("Flatten", `${node.name}_flatten`, [x], `${node.name}.flat`, [int("axis", 1)]);
+  const weights = flattenedFrom && flattenedFrom.height * flattenedFrom.width > 1 ? permuteDenseColumns(node.weights, node.outFeatures, flattenedFrom, "nchw") : node.weights;
+  const inputs = [x, w.tensor(`${node.name}.weight`, [node.outFeatures, k], weights)];
+  if (node.bias) inputs.push(w.tensor(`${node.name}.bias`, [node.outFeatures], node.bias));
+  const adder = node.op === "adder_dense";
+  return w.node(adder ? "AdderGemm" : "Gemm", node.name, inputs, output, [int("transB", 1)], adder ? ADDER_DOMAIN : "");
+}
+
+/** The ONNX ModelProto bytes of `graph` (opset 13, plus com.addernet 1 for adder layers). */
+export function exportOnnx(graph: Graph): Uint8Array {
+  const w = new Writer(inferShapes(graph));
+  for (const node of graph.nodes) exportNode(w, node);
+  const { height, width, channels } = graph.inputShape;
+  const out = w.shapes.get(graph.outputName)!;
+  const outputDims = w.vectors.has(graph.outputName) ? [1, out.channels] : [1, out.channels, out.height, out.width];
+  const valueInfo = (name: string, dims: number[]): schema.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+  });
+  return encodeModel({
+    irVersion: 7,
+    producerName: "addernet-wasm",
+    opsetImport: [{ domain: "", version: 13 }, { domain: ADDER_DOMAIN, version: ADDER_OPSET_VERSION }],
+    graph: {
+      name: "addernet",
+      node: w.nodes,
+      initializer: w.initializers,
+      input: [valueInfo(graph.inputName, [1, channels, height, width])],
+      output: [valueInfo(graph.outputName, outputDims)],
+    },
+  });
+}

@@ -1,0 +1,122 @@
+// The fusion pass over the imported steps: a BatchNormalization folds into the conv-like node
+// before it, an Add of a constant into the MatMul/Gemm before it (its bias), a Relu or Clip into
+// the node before it (its output clamp). A node can take a fusion only when the fused op is its
+// output's sole reader. An activation that cannot fuse (after the graph input, after a flatten,
+// or after a value read elsewhere) becomes a 1×1 max pool with that activation: on the int8 grid
+// it copies each value and clamps it, which is ReLU/ReLU6 exactly (docs/ONNX.md).
+import type { Activation, BatchNorm, ConvNode, DenseNode, GraphNode, PoolNode } from "../graph/ir.js";
+import { OnnxImportError } from "./errors.js";
+
+export type Fusion =
+  | { kind: "batch_norm"; batchNorm: BatchNorm }
+  | { kind: "bias"; bias: Float32Array }
+  | { kind: "activation"; activation: Activation };
+
+/** An ONNX op that folds into the node producing its input. */
+export interface FusionStep {
+  /** How errors name the ONNX node, and its Graph node name. */
+  where: string;
+  name: string;
+  input: string;
+  output: string;
+  fusion: Fusion;
+}
+
+export type Step = GraphNode | FusionStep;
+
+const isFusion = (step: Step): step is FusionStep => "fusion" in step;
+
+const isConvLike = (node: GraphNode): node is ConvNode | DenseNode =>
+  node.op === "conv2d" || node.op === "adder_conv2d" || node.op === "dense" || node.op === "adder_dense";
+
+/** How many steps read each value, the graph output counting as one reader. */
+function countReaders(steps: readonly Step[], outputName: string): Map<string, number> {
+  const readers = new Map<string, number>([[outputName, 1]]);
+  for (const step of steps) {
+    for (const input of isFusion(step) ? [step.input] : step.inputs) readers.set(input, (readers.get(input) ?? 0) + 1);
+  }
+  return readers;
+}
+
+function strongerActivation(a: Activation, b: Activation): Activation {
+  if (a === "relu6" || b === "relu6") return "relu6";
+  if (a === "relu" || b === "relu") return "relu";
+  return "none";
+}
+
+/** The Graph nodes of `steps`, every fusion folded in. */
+export function fuse(steps: readonly Step[], outputName: string): GraphNode[] {
+  const readers = countReaders(steps, outputName);
+  const producers = new Map<string, GraphNode>();
+  const nodes: GraphNode[] = [];
+  const add = (node: GraphNode) => {
+    nodes.push(node);
+    producers.set(node.output, node);
+  };
+  for (const step of steps) {
+    if (!isFusion(step)) {
+      add(step);
+      continue;
+    }
+    const producer = producers.get(step.input);
+    const sole = producer && readers.get(step.input) === 1 ? producer : undefined;
+    const target = foldTarget(step, sole, producer);
+    if (target) {
+      // The fused node takes over the output name of the op fused into it.
+      target.output = step.output;
+      producers.set(step.output, target);
+    } else {
+      add(standaloneActivation(step));
+    }
+  }
+  return nodes;
+}
+
+/** Folds the step into `sole` (the producer of its input, if the step is its only reader) and returns it, or undefined for a standalone activation. */
+function foldTarget(step: FusionStep, sole: GraphNode | undefined, producer: GraphNode | undefined): GraphNode | undefined {
+  const { fusion } = step;
+  switch (fusion.kind) {
+    case "batch_norm": {
+      if (!sole || !isConvLike(sole) || sole.activation !== "none" || sole.batchNorm) {
+        const after = sole ? `${sole.op} node "${sole.name}"` : producer ? `node "${producer.name}" (also read elsewhere)` : "the graph input";
+        throw new OnnxImportError(
+          `${step.where}: BatchNormalization is supported only folded into a directly preceding Conv, AdderConv, Gemm, MatMul or AdderGemm ` +
+            `that it alone reads and that has no activation yet; its input "${step.input}" comes from ${after}`,
+        );
+      }
+      sole.batchNorm = fusion.batchNorm;
+      return sole;
+    }
+    case "bias": {
+      if (!sole || sole.op !== "dense" || sole.activation !== "none" || sole.batchNorm) {
+        throw new OnnxImportError(
+          `${step.where}: an Add with a constant input is supported only as the bias of a directly preceding MatMul/Gemm; input "${step.input}" is not one`,
+        );
+      }
+      const bias = sole.bias;
+      sole.bias = bias ? bias.map((v, i) => v + fusion.bias[i]!) : fusion.bias;
+      return sole;
+    }
+    case "activation": {
+      // A flatten copies bytes and has no output clamp (docs/SPEC.md, RESHAPE).
+      if (!sole || sole.op === "flatten") return undefined;
+      sole.activation = strongerActivation(sole.activation, fusion.activation);
+      return sole;
+    }
+  }
+}
+
+/** An activation on its own: a 1×1 max pool, which keeps its input's grid and clamps. */
+function standaloneActivation(step: FusionStep): PoolNode {
+  if (step.fusion.kind !== "activation") throw new Error(`unreachable: ${step.fusion.kind} is folded or rejected`);
+  return {
+    op: "max_pool",
+    name: step.name,
+    inputs: [step.input],
+    output: step.output,
+    activation: step.fusion.activation,
+    kernel: [1, 1],
+    stride: [1, 1],
+    pads: [0, 0, 0, 0],
+  };
+}

@@ -1,0 +1,192 @@
+// One ONNX node as its converter (src/onnx/ops) sees it: attributes with their defaults, its inputs
+// as computed values or constants, and what it adds to the import — a Graph node, a step for the
+// fusion pass, or an alias. Every error names the op and the node.
+import type { GraphNode, Shape } from "../graph/ir.js";
+import { GraphError, nodeOutputShape } from "../graph/shapes.js";
+import { OnnxImportError } from "./errors.js";
+import type { Fusion } from "./fuse.js";
+import { int64ToNumber, type AttributeProto, type NodeProto } from "./proto.js";
+import { type ImportState, onnxShapeText, type ValueInfo } from "./state.js";
+import type { Constant } from "./tensors.js";
+
+export const isStandardDomain = (domain: string | null | undefined): boolean => !domain || domain === "ai.onnx";
+
+/** The ONNX node's name, or `<op>_<index>` when it has none. */
+export const nodeName = (node: NodeProto, index: number): string => (node.name ? node.name : `${node.opType ?? "node"}_${index}`);
+
+export class OnnxNode {
+  readonly op: string;
+  /** `Conv (node "conv1")`: how errors name the node. */
+  readonly where: string;
+  /** The Graph node name: the ONNX name made unique. */
+  readonly name: string;
+
+  constructor(
+    private readonly node: NodeProto,
+    index: number,
+    private readonly state: ImportState,
+  ) {
+    this.op = node.opType ?? "";
+    this.where = `${this.op} (node "${nodeName(node, index)}")`;
+    this.name = state.uniqueName(nodeName(node, index));
+  }
+
+  error(detail: string): OnnxImportError {
+    return new OnnxImportError(`${this.where}: ${detail}`);
+  }
+
+  // ---- attributes ---------------------------------------------------------------------------
+
+  private attribute(name: string): AttributeProto | undefined {
+    return (this.node.attribute ?? []).find((a) => a.name === name);
+  }
+
+  hasAttribute(name: string): boolean {
+    return this.attribute(name) !== undefined;
+  }
+
+  int(name: string, fallback: number): number {
+    const a = this.attribute(name);
+    return a ? int64ToNumber(a.i, `${this.where} attribute ${name}`) : fallback;
+  }
+
+  ints(name: string, fallback: number[]): number[] {
+    const a = this.attribute(name);
+    return a ? (a.ints ?? []).map((v) => int64ToNumber(v, `${this.where} attribute ${name}`)) : fallback;
+  }
+
+  float(name: string, fallback: number): number {
+    const a = this.attribute(name);
+    return a ? (a.f ?? 0) : fallback;
+  }
+
+  string(name: string, fallback: string): string {
+    const a = this.attribute(name);
+    return a?.s ? new TextDecoder().decode(a.s) : fallback;
+  }
+
+  /** Every attribute, for ops that read them as data (Constant). */
+  attributes(): readonly AttributeProto[] {
+    return this.node.attribute ?? [];
+  }
+
+  // ---- inputs and outputs -------------------------------------------------------------------
+
+  hasInput(position: number): boolean {
+    return (this.node.input?.[position] ?? "") !== "";
+  }
+
+  inputName(position: number): string {
+    const name = this.node.input?.[position] ?? "";
+    if (name === "") throw this.error(`input ${position} is missing`);
+    return name;
+  }
+
+  outputName(position: number): string {
+    const name = this.node.output?.[position] ?? "";
+    if (name === "") throw this.error(`output ${position} is missing`);
+    return name;
+  }
+
+  extraOutputsUsed(): boolean {
+    return (this.node.output ?? []).slice(1).some((name) => name !== "");
+  }
+
+  isConstant(position: number): boolean {
+    return this.state.constants.has(this.state.resolve(this.inputName(position)));
+  }
+
+  /** A computed input (alias-resolved). */
+  value(position: number): { name: string; info: ValueInfo } {
+    const raw = this.inputName(position);
+    const name = this.state.resolve(raw);
+    const info = this.state.values.get(name);
+    if (info) return { name, info };
+    if (this.state.constants.has(name)) throw this.error(`input ${position} "${raw}" is a constant; a computed tensor is expected there`);
+    throw this.error(`input ${position} "${raw}" is not produced by an earlier node, the graph input or an initializer`);
+  }
+
+  /** A computed input that is a feature map [1, C, H, W]. */
+  map(position: number): { name: string; shape: Shape } {
+    const { name, info } = this.value(position);
+    if (info.rank !== 4) throw this.error(`input "${name}" has shape ${onnxShapeText(info)}; a 4-D feature map [1, C, H, W] is expected`);
+    return { name, shape: info.shape };
+  }
+
+  /** A constant input (initializer or Constant node, alias-resolved). */
+  constant(position: number, role: string): Constant {
+    const raw = this.inputName(position);
+    const constant = this.state.constants.get(this.state.resolve(raw));
+    if (constant) return constant;
+    if (this.state.values.has(this.state.resolve(raw))) {
+      throw this.error(`input ${position} "${raw}" (${role}) is computed by the graph; it must be an initializer`);
+    }
+    throw this.error(`missing initializer "${raw}" for input ${position} (${role})`);
+  }
+
+  /** A constant input that must hold finite numbers (weights, biases, BatchNorm parameters). */
+  finiteConstant(position: number, role: string): Constant {
+    const constant = this.constant(position, role);
+    const bad = constant.values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw this.error(`${role} "${this.inputName(position)}" holds ${constant.values[bad]} at index ${bad}; only finite values can be quantized`);
+    }
+    return constant;
+  }
+
+  /** A per-channel parameter: `count` finite values, or one value broadcast to all channels. */
+  perChannel(position: number, role: string, count: number): Float32Array {
+    const { values } = this.finiteConstant(position, role);
+    if (values.length === count) return Float32Array.from(values);
+    if (values.length === 1) return new Float32Array(count).fill(values[0]!);
+    throw this.error(`${role} has ${values.length} values; ${count} expected`);
+  }
+
+  // ---- what the node adds to the import -------------------------------------------------------
+
+  /** The fields every Graph node made from this one shares: its name, inputs, output 0, no activation yet. */
+  nodeBase(inputs: string[]): { name: string; inputs: string[]; output: string; activation: "none" } {
+    return { name: this.name, inputs, output: this.outputName(0), activation: "none" };
+  }
+
+  /** A Graph node; its output shape comes from src/graph/shapes.ts, its ONNX rank from its op. */
+  emit(node: GraphNode): void {
+    const inputs = node.inputs.map((name) => this.state.values.get(name)!);
+    let shape: Shape;
+    try {
+      shape = nodeOutputShape(node, inputs.map((info) => info.shape));
+    } catch (e) {
+      if (e instanceof GraphError) throw this.error(e.detail);
+      throw e;
+    }
+    const input = inputs[0]!;
+    const info: ValueInfo =
+      node.op === "flatten"
+        ? { shape, rank: 2, ...(input.shape.height * input.shape.width > 1 ? { flattenedFrom: input.shape } : {}) }
+        : { shape, rank: node.op === "dense" || node.op === "adder_dense" ? 2 : input.rank };
+    this.state.steps.push(node);
+    this.state.values.set(node.output, info);
+  }
+
+  /** A BatchNorm, bias or activation on the input at `position`, which the fusion pass folds into the node before. */
+  fuse(fusion: Fusion, position = 0): void {
+    const { name: input, info } = this.value(position);
+    const output = this.outputName(0);
+    this.state.steps.push({ where: this.where, name: this.name, input, output, fusion });
+    this.state.values.set(output, info);
+  }
+
+  /** Output 0 becomes another name of `value` (no node). */
+  alias(value: string): void {
+    const output = this.outputName(0);
+    if (this.state.resolve(value) === output) throw this.error(`reads its own output "${output}"`);
+    this.state.alias(output, value);
+  }
+
+  defineConstant(constant: Constant): void {
+    this.state.constants.set(this.outputName(0), constant);
+  }
+}
+
+/** Turns one ONNX node into what it adds to the import (src/onnx/ops, one per op). */
+export type Converter = (node: OnnxNode) => void;

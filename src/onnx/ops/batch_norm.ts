@@ -1,0 +1,14 @@
+// BatchNormalization (inference): folded into the conv-like node before it by src/onnx/fuse.ts.
+import type { Converter } from "../node.js";
+
+export const batchNormalization: Converter = (node) => {
+  const { info } = node.value(0);
+  if (node.int("training_mode", 0) !== 0) throw node.error("training_mode = 1 is not supported; export in eval mode");
+  if (node.extraOutputsUsed()) throw node.error("the running-statistics outputs are not supported");
+  const channels = info.shape.channels;
+  const param = (position: number, role: string) => node.perChannel(position, role, channels);
+  node.fuse({
+    kind: "batch_norm",
+    batchNorm: { gamma: param(1, "scale"), beta: param(2, "B"), mean: param(3, "input_mean"), variance: param(4, "input_var"), epsilon: node.float("epsilon", 1e-5) },
+  });
+};
