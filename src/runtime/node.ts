@@ -24,17 +24,24 @@ export class NodeRuntime implements Runtime {
     return KernelInstance.create(this.build, await this.module);
   }
 
+  /** Jobs in a row with the same model (the same array) share one instance and one load. */
   async runMany(jobs: readonly RunJob[]): Promise<RunOutcome[]> {
     const outcomes: RunOutcome[] = [];
+    let kernel: KernelInstance | undefined;
+    let loaded: Uint8Array | undefined;
     for (const { model, input } of jobs) {
-      const kernel = await this.instance();
-      const status = kernel.tryLoad(model);
-      if (status !== STATUS_OK) {
-        outcomes.push({ ok: false, stage: "load", status, errorOffset: kernel.exports.error_offset() });
-        continue;
+      if (model !== loaded) {
+        kernel = await this.instance();
+        const status = kernel.tryLoad(model);
+        if (status !== STATUS_OK) {
+          outcomes.push({ ok: false, stage: "load", status, errorOffset: kernel.exports.error_offset() });
+          loaded = undefined;
+          continue;
+        }
+        loaded = model;
       }
       try {
-        outcomes.push({ ok: true, output: kernel.run(input) });
+        outcomes.push({ ok: true, output: kernel!.run(input) });
       } catch (e) {
         if (!(e instanceof KernelStatusError)) throw e;
         outcomes.push({ ok: false, stage: "invoke", status: e.status, errorOffset: e.errorOffset });
