@@ -16,8 +16,8 @@ import {
   O_OPCODE, O_RESERVED0, O_INPUT0, O_INPUT1, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H,
   O_STRIDE_W, O_DILATION_H, O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_PAD_BOTTOM, O_PAD_RIGHT,
   O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_RESERVED1, O_WEIGHTS, O_BIAS, O_MULT, O_RESERVED2,
-  OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL, OP_AVG_POOL,
-  OP_ADD, OP_RESHAPE, OP_LAST, SHIFT_MIN, SHIFT_MAX,
+  TRAIT_FILTERS, TRAIT_TO_1X1, TRAIT_WINDOW, TRAIT_POOL, TRAIT_KEEPS_GRID, TRAIT_REQUANTIZES,
+  TRAIT_TWO_INPUTS, TRAIT_ELEMENTS, SHIFT_MIN, SHIFT_MAX,
   STATUS_OK, STATUS_TRUNCATED, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_FLAGS,
   STATUS_BAD_CRC, STATUS_BAD_LAYOUT, STATUS_BAD_TENSOR, STATUS_BAD_OP, STATUS_SHAPE_MISMATCH,
   STATUS_PARAM_OUT_OF_RANGE, STATUS_ARENA_TOO_SMALL, STATUS_BAD_QUANT, STATUS_BAD_GRAPH,
@@ -26,6 +26,7 @@ import {
 import { crc32Update } from "./crc32";
 import { STREAMED, readModel } from "./source";
 import { setModel, clearModel } from "./state";
+import { has, opTraits } from "./ops";
 import { minScratchBytes } from "../ops/filter_blocks";
 
 /** Byte offset (within the model) of the field that failed the last load, else -1. */
@@ -211,12 +212,6 @@ function checkTensor(t: usize, at: u64): i32 {
   return STATUS_OK;
 }
 
-@inline function isConvLike(code: i32): bool { return code >= OP_CONV2D && code <= OP_ADDER_DENSE; }
-@inline function isWindowed(code: i32): bool {
-  return code == OP_CONV2D || code == OP_ADDER_CONV2D || code == OP_MAX_POOL || code == OP_AVG_POOL;
-}
-@inline function isPool(code: i32): bool { return code == OP_MAX_POOL || code == OP_AVG_POOL; }
-
 /** [start, end) of two tensors' bytes in the activation region overlap? */
 function overlaps(a: usize, b: usize): bool {
   const a0 = <u64>load<u32>(a + T_OFFSET), b0 = <u64>load<u32>(b + T_OFFSET);
@@ -230,16 +225,17 @@ function windowExtent(inSize: i32, padA: i32, padB: i32, k: i32, s: i32, d: i32)
 }
 
 function checkOp(op: usize, at: u64): i32 {
-  const code = <i32>load<u8>(op + O_OPCODE);
+  const traits = opTraits(<i32>load<u8>(op + O_OPCODE));
+  const filters = has(traits, TRAIT_FILTERS), twoInputs = has(traits, TRAIT_TWO_INPUTS);
 
   // opcode and reserved fields, in field order
-  if (code < OP_CONV2D || code > OP_LAST) return fail(STATUS_BAD_OP, at + O_OPCODE);
+  if (traits == 0) return fail(STATUS_BAD_OP, at + O_OPCODE);
   if (load<u8>(op + O_RESERVED0) != 0) return fail(STATUS_BAD_LAYOUT, at + O_RESERVED0);
   for (let k: usize = 0; k < 3; k++) {
     if (load<u8>(op + O_RESERVED1 + k) != 0) return fail(STATUS_BAD_LAYOUT, at + O_RESERVED1 + k);
   }
-  // fields 24/28/32 are parameters of conv-like ops, mult0/mult1 of ADD, reserved otherwise
-  const unusedFrom: usize = isConvLike(code) ? O_RESERVED2 : code == OP_ADD ? O_MULT : O_WEIGHTS;
+  // fields 24/28/32 hold the filters' arrays, or a two-input op's mult0/mult1; else reserved
+  const unusedFrom: usize = filters ? O_RESERVED2 : twoInputs ? O_MULT : O_WEIGHTS;
   for (let f = unusedFrom; f <= <usize>O_RESERVED2; f += 4) {
     if (load<u32>(op + f) != 0) return fail(STATUS_BAD_LAYOUT, at + f);
   }
@@ -249,16 +245,16 @@ function checkOp(op: usize, at: u64): i32 {
   const in1 = <u32>load<u16>(op + O_INPUT1);
   const out = <u32>load<u16>(op + O_OUTPUT);
   if (in0 >= tensorCount) return fail(STATUS_BAD_OP, at + O_INPUT0);
-  if (code == OP_ADD ? in1 >= tensorCount : in1 != NO_TENSOR) return fail(STATUS_BAD_OP, at + O_INPUT1);
+  if (twoInputs ? in1 >= tensorCount : in1 != NO_TENSOR) return fail(STATUS_BAD_OP, at + O_INPUT1);
   if (out >= tensorCount) return fail(STATUS_BAD_OP, at + O_OUTPUT);
 
   // graph rules for the inputs: the model input or an earlier op's output
   if (in0 != modelInput && !isWritten(in0)) return fail(STATUS_BAD_GRAPH, at + O_INPUT0);
-  if (code == OP_ADD && in1 != modelInput && !isWritten(in1)) return fail(STATUS_BAD_GRAPH, at + O_INPUT1);
+  if (twoInputs && in1 != modelInput && !isWritten(in1)) return fail(STATUS_BAD_GRAPH, at + O_INPUT1);
 
   // geometry
-  const windowed = isWindowed(code);
-  const pool = isPool(code);
+  const windowed = has(traits, TRAIT_WINDOW);
+  const pool = has(traits, TRAIT_POOL);
   for (let f: usize = O_KERNEL_H; f <= <usize>O_DILATION_W; f++) {
     const v = load<u8>(op + f);
     const isDilation = f >= <usize>O_DILATION_H;
@@ -273,34 +269,33 @@ function checkOp(op: usize, at: u64): i32 {
   }
 
   // quantization fields
-  const requantizes = isConvLike(code) || code == OP_ADD;
+  const requantizes = has(traits, TRAIT_REQUANTIZES);
   if (load<i8>(op + O_ACT_MIN) > load<i8>(op + O_ACT_MAX)) return fail(STATUS_BAD_QUANT, at + O_ACT_MIN);
   const shift = <i32>load<u8>(op + O_SHIFT);
   if (requantizes ? shift < SHIFT_MIN || shift > SHIFT_MAX : shift != 0) return fail(STATUS_BAD_QUANT, at + O_SHIFT);
-  // the records of input0, input1 (ADD) and the output, side by side
+  // the records of input0, input1 and the output, side by side
   const t0 = record(tensorOffset(in0), TENSOR_RECORD_SIZE, SLOT_TENSOR);
-  const t1 = code == OP_ADD ? record(tensorOffset(in1), TENSOR_RECORD_SIZE, SLOT_TENSOR + TENSOR_RECORD_SIZE) : t0;
+  const t1 = twoInputs ? record(tensorOffset(in1), TENSOR_RECORD_SIZE, SLOT_TENSOR + TENSOR_RECORD_SIZE) : t0;
   const to = record(tensorOffset(out), TENSOR_RECORD_SIZE, SLOT_TENSOR + 2 * TENSOR_RECORD_SIZE);
   if (t0 == 0 || t1 == 0 || to == 0) return fail(STATUS_READ_FAILED, at);
-  if (!requantizes) {
-    // pools and reshape keep the input's grid
+  if (has(traits, TRAIT_KEEPS_GRID)) {
     if (load<i8>(to + T_ZERO_POINT) != load<i8>(t0 + T_ZERO_POINT)) return fail(STATUS_BAD_QUANT, tensorOffset(out) + T_ZERO_POINT);
     if (load<u32>(to + T_SCALE) != load<u32>(t0 + T_SCALE)) return fail(STATUS_BAD_QUANT, tensorOffset(out) + T_SCALE);
   }
 
   // output shape
-  const status = checkShape(op, code, t0, t1, tensorOffset(in1), to, tensorOffset(out));
+  const status = checkShape(op, traits, t0, t1, tensorOffset(in1), to, tensorOffset(out));
   if (status != STATUS_OK) return status;
 
   // output: written once, never the model input, not overlapping an input
   if (out == modelInput || isWritten(out) || overlaps(to, t0)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
-  if (code == OP_ADD && overlaps(to, t1)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
+  if (twoInputs && overlaps(to, t1)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
 
   // parameter arrays
-  if (isConvLike(code)) {
+  if (filters) {
     const n = <u64>load<u16>(to + T_CHANNELS);
-    const perFilter = (code == OP_DENSE || code == OP_ADDER_DENSE)
-      ? tensorElems(t0)
+    const perFilter = has(traits, TRAIT_TO_1X1)
+      ? tensorElems(t0) // dense: one filter over the whole input
       : <u64>kh * <u64>kw * <u64>load<u16>(t0 + T_CHANNELS);
     if (!paramFits(load<u32>(op + O_WEIGHTS), n * perFilter)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_WEIGHTS);
     if (!paramFits(load<u32>(op + O_BIAS), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_BIAS);
@@ -317,30 +312,29 @@ function checkOp(op: usize, at: u64): i32 {
   return (offset & (FORMAT_ALIGN - 1)) == 0 && <u64>offset + bytes <= paramsSize;
 }
 
-/** The output tensor's shape against the one the op's inputs and geometry give. */
-function checkShape(op: usize, code: i32, t0: usize, t1: usize, at1: u64, to: usize, atOut: u64): i32 {
-  let h = 1, w = 1, c = <i32>load<u16>(t0 + T_CHANNELS);
-  const oc = <i32>load<u16>(to + T_CHANNELS);
-  if (isWindowed(code)) {
-    h = windowExtent(<i32>load<u16>(t0 + T_HEIGHT), <i32>load<u8>(op + O_PAD_TOP), <i32>load<u8>(op + O_PAD_BOTTOM),
-      <i32>load<u8>(op + O_KERNEL_H), <i32>load<u8>(op + O_STRIDE_H), <i32>load<u8>(op + O_DILATION_H));
-    w = windowExtent(<i32>load<u16>(t0 + T_WIDTH), <i32>load<u8>(op + O_PAD_LEFT), <i32>load<u8>(op + O_PAD_RIGHT),
-      <i32>load<u8>(op + O_KERNEL_W), <i32>load<u8>(op + O_STRIDE_W), <i32>load<u8>(op + O_DILATION_W));
-    if (code == OP_CONV2D || code == OP_ADDER_CONV2D) c = oc; // any number of filters
-  } else if (code == OP_DENSE || code == OP_ADDER_DENSE) {
-    c = oc;
-  } else if (code == OP_ADD) {
+/** The output tensor's shape against the one the op's inputs and geometry give (src/ops/table.ts, expectedOutputShape). */
+function checkShape(op: usize, traits: i32, t0: usize, t1: usize, at1: u64, to: usize, atOut: u64): i32 {
+  if (has(traits, TRAIT_TWO_INPUTS)) {
     // input1 must have input0's shape
     for (let f: usize = T_HEIGHT; f <= <usize>T_CHANNELS; f += 2) {
       if (load<u16>(t1 + f) != load<u16>(t0 + f)) return fail(STATUS_SHAPE_MISMATCH, at1 + f);
     }
-    h = <i32>load<u16>(t0 + T_HEIGHT);
-    w = <i32>load<u16>(t0 + T_WIDTH);
-  } else if (code == OP_RESHAPE) {
-    if (tensorElems(to) != tensorElems(t0)) return fail(STATUS_SHAPE_MISMATCH, atOut + T_HEIGHT);
-    return STATUS_OK;
   }
-  // OP_GLOBAL_AVG_POOL keeps h = w = 1, c = C
+  if (has(traits, TRAIT_ELEMENTS)) {
+    return tensorElems(to) != tensorElems(t0) ? fail(STATUS_SHAPE_MISMATCH, atOut + T_HEIGHT) : STATUS_OK;
+  }
+  const oc = <i32>load<u16>(to + T_CHANNELS);
+  const c = has(traits, TRAIT_FILTERS) ? oc : <i32>load<u16>(t0 + T_CHANNELS); // any number of filters
+  let h = <i32>load<u16>(t0 + T_HEIGHT), w = <i32>load<u16>(t0 + T_WIDTH);
+  if (has(traits, TRAIT_TO_1X1)) {
+    h = 1;
+    w = 1;
+  } else if (has(traits, TRAIT_WINDOW)) {
+    h = windowExtent(h, <i32>load<u8>(op + O_PAD_TOP), <i32>load<u8>(op + O_PAD_BOTTOM),
+      <i32>load<u8>(op + O_KERNEL_H), <i32>load<u8>(op + O_STRIDE_H), <i32>load<u8>(op + O_DILATION_H));
+    w = windowExtent(w, <i32>load<u8>(op + O_PAD_LEFT), <i32>load<u8>(op + O_PAD_RIGHT),
+      <i32>load<u8>(op + O_KERNEL_W), <i32>load<u8>(op + O_STRIDE_W), <i32>load<u8>(op + O_DILATION_W));
+  }
   if (<i32>load<u16>(to + T_HEIGHT) != h) return fail(STATUS_SHAPE_MISMATCH, atOut + T_HEIGHT);
   if (<i32>load<u16>(to + T_WIDTH) != w) return fail(STATUS_SHAPE_MISMATCH, atOut + T_WIDTH);
   if (oc != c) return fail(STATUS_SHAPE_MISMATCH, atOut + T_CHANNELS);

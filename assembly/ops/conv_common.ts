@@ -12,7 +12,7 @@
 import {
   O_OPCODE, O_INPUT0, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H, O_STRIDE_W, O_DILATION_H,
   O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT,
-  OP_DENSE, OP_ADDER_DENSE, OP_ADDER_CONV2D, STATUS_OK, STATUS_READ_FAILED,
+  TRAIT_ADDER, TRAIT_TO_1X1, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import {
   tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
@@ -21,6 +21,7 @@ import { ACC, ACC_PIXEL_2, ACC_PIXELS, FILTER_CHUNK, WINDOW, WINDOW_BYTES, ZERO_
 import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc, dot_2x4x16_i32acc } from "./conv";
 import { requantizeOutput, requantizeOutput4 } from "./requant";
+import { has, opTraits } from "../engine/ops";
 import { blockFilters, fetchBlock, blockWeights, blockBias, blockMult } from "./filter_blocks";
 
 /**
@@ -87,9 +88,9 @@ function gatherWindow(x: usize, ihBase: i32, iwBase: i32, H: i32, W: i32, C: i32
 
 /** Run a conv-like op: STATUS_OK, or STATUS_READ_FAILED when its parameters could not be read. */
 export function convLike(op: usize): i32 {
-  const code = <i32>load<u8>(op + O_OPCODE);
-  const adder = code == OP_ADDER_CONV2D || code == OP_ADDER_DENSE;
-  const dense = code == OP_DENSE || code == OP_ADDER_DENSE;
+  const traits = opTraits(<i32>load<u8>(op + O_OPCODE));
+  const adder = has(traits, TRAIT_ADDER);
+  const dense = has(traits, TRAIT_TO_1X1);
   const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
   const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
 

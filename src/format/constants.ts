@@ -91,6 +91,48 @@ export const OP_ADD = 8;
 export const OP_RESHAPE = 9;
 export const OP_LAST = 9;
 
+// ---- op traits: how each opcode's record is read and checked (bit flags) ---
+// src/format/ops.ts describes each op with these; the kernel's loader checks records by them
+// (assembly/engine/ops.ts), so an op is what its traits say on both sides.
+/** Fields 24/28/32 are the weights, bias and mult arrays of its filters (conv-like ops). */
+export const TRAIT_FILTERS = 1;
+/** Sums |x − w| (an adder layer); else its filters multiply. */
+export const TRAIT_ADDER = 2;
+/** The output is 1×1 (dense: one filter over the whole input; global pooling). */
+export const TRAIT_TO_1X1 = 4;
+/** The geometry fields describe a window (else kernel/stride/dilation 1, pads 0). */
+export const TRAIT_WINDOW = 8;
+/** A pooling window: dilation 1, each pad below the kernel (every window has a tap inside). */
+export const TRAIT_POOL = 16;
+/** The output is on input0's grid (same zero point and scale): the op copies, picks or averages bytes. */
+export const TRAIT_KEEPS_GRID = 32;
+/** Requantizes its result: shift in [SHIFT_MIN, SHIFT_MAX] (else shift 0). */
+export const TRAIT_REQUANTIZES = 64;
+/** Reads input1 (same shape as input0) and keeps its two multipliers inline at 24/28. */
+export const TRAIT_TWO_INPUTS = 128;
+/** Only the element count of the output is fixed (a reshape). */
+export const TRAIT_ELEMENTS = 256;
+
+// Each opcode's traits (a test checks them against src/format/ops.ts).
+/** FILTERS | WINDOW | REQUANTIZES */
+export const OP_CONV2D_TRAITS = 73;
+/** FILTERS | ADDER | WINDOW | REQUANTIZES */
+export const OP_ADDER_CONV2D_TRAITS = 75;
+/** FILTERS | TO_1X1 | REQUANTIZES */
+export const OP_DENSE_TRAITS = 69;
+/** FILTERS | ADDER | TO_1X1 | REQUANTIZES */
+export const OP_ADDER_DENSE_TRAITS = 71;
+/** WINDOW | POOL | KEEPS_GRID */
+export const OP_MAX_POOL_TRAITS = 56;
+/** WINDOW | POOL | KEEPS_GRID */
+export const OP_AVG_POOL_TRAITS = 56;
+/** TO_1X1 | KEEPS_GRID */
+export const OP_GLOBAL_AVG_POOL_TRAITS = 36;
+/** REQUANTIZES | TWO_INPUTS */
+export const OP_ADD_TRAITS = 192;
+/** KEEPS_GRID | ELEMENTS */
+export const OP_RESHAPE_TRAITS = 288;
+
 /** Requantization shifts lie in [SHIFT_MIN, SHIFT_MAX]. */
 export const SHIFT_MIN = 1;
 export const SHIFT_MAX = 62;

@@ -1,7 +1,7 @@
 // The byte layout of a valid `.addn` file, for the `inspect` command: where each section, record
 // and parameter array lies.
 import * as C from "./constants.js";
-import { isConvLike, paramLengths } from "./layout.js";
+import { hasFilters, paramLengths } from "../ops/table.js";
 import type { OpKind } from "./model.js";
 import { tensorBytes } from "./model.js";
 import { readModel } from "./reader.js";
@@ -69,7 +69,7 @@ export function describeLayout(bytes: Uint8Array): FileLayout {
   const ops = model.ops.map((op, index) => {
     const record = opsOffset + index * C.OP_RECORD_SIZE;
     const params: ByteRange[] = [];
-    if (isConvLike(op.kind)) {
+    if (hasFilters(op.kind)) {
       const lengths = paramLengths(op, model.tensors[op.input0], model.tensors[op.output]);
       params.push(
         { name: "weights", offset: paramsOffset + u32(record + C.O_WEIGHTS), size: lengths.weights },

@@ -71,7 +71,6 @@ export interface QModel {
   activationBytes: number;
 }
 
-export const CONV_LIKE: ReadonlySet<OpKind> = new Set<OpKind>(["conv2d", "adder_conv2d", "dense", "adder_dense"]);
 
 export const tensorBytes = (t: Pick<QTensor, "height" | "width" | "channels">): number =>
   t.height * t.width * t.channels;

@@ -4,19 +4,8 @@
 import * as C from "./constants.js";
 import { crc32 } from "./crc32.js";
 import { type ErrorLocation, ModelFormatError } from "./errors.js";
-import {
-  GEOMETRY_FIELDS,
-  KIND_OF_OPCODE,
-  UNIT_GEOMETRY,
-  canonicalOffsets,
-  expectedOutputShape,
-  isConvLike,
-  isPool,
-  isWindowOp,
-  keepsGrid,
-  paramLengths,
-  requantizes,
-} from "./layout.js";
+import { GEOMETRY_FIELDS, UNIT_GEOMETRY, canonicalOffsets } from "./layout.js";
+import { expectedOutputShape, has, hasFilters, kindOfOpcode, paramLengths } from "../ops/table.js";
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "./model.js";
 import { tensorBytes } from "./model.js";
 
@@ -165,7 +154,8 @@ function readTensor(view: DataView, h: Header, index: number): QTensor {
 /** Geometry rule of one field for one op kind: undefined if the value is allowed, else what was expected. */
 function geometryRule(kind: OpKind, key: keyof Geometry, g: Geometry): string | undefined {
   const value = g[key];
-  if (!isWindowOp(kind)) return value === UNIT_GEOMETRY[key] ? undefined : `${UNIT_GEOMETRY[key]}`;
+  const pool = has(kind, C.TRAIT_POOL);
+  if (!has(kind, C.TRAIT_WINDOW)) return value === UNIT_GEOMETRY[key] ? undefined : `${UNIT_GEOMETRY[key]}`;
   switch (key) {
     case "kernelH":
     case "kernelW":
@@ -174,16 +164,16 @@ function geometryRule(kind: OpKind, key: keyof Geometry, g: Geometry): string | 
       return value >= 1 ? undefined : "≥ 1";
     case "dilationH":
     case "dilationW":
-      if (isPool(kind)) return value === 1 ? undefined : "1";
+      if (pool) return value === 1 ? undefined : "1";
       return value >= 1 ? undefined : "≥ 1";
     case "padTop":
     case "padBottom":
       // every pool window must hold an in-bounds tap
-      if (isPool(kind)) return value < g.kernelH ? undefined : `< kernel_h ${g.kernelH}`;
+      if (pool) return value < g.kernelH ? undefined : `< kernel_h ${g.kernelH}`;
       return undefined;
     case "padLeft":
     case "padRight":
-      if (isPool(kind)) return value < g.kernelW ? undefined : `< kernel_w ${g.kernelW}`;
+      if (pool) return value < g.kernelW ? undefined : `< kernel_w ${g.kernelW}`;
       return undefined;
   }
 }
@@ -198,18 +188,19 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
 
   // opcode and reserved fields
   const opcode = u8(C.O_OPCODE);
-  const kind = KIND_OF_OPCODE.get(opcode);
+  const kind = kindOfOpcode(opcode);
   if (kind === undefined) fail(C.STATUS_BAD_OP, at + C.O_OPCODE, `op ${index} opcode: expected 1…${C.OP_LAST}, found ${opcode}`, where);
   const name = `op ${index} (${kind})`;
-  const conv = isConvLike(kind);
+  const filters = hasFilters(kind);
+  const twoInputs = has(kind, C.TRAIT_TWO_INPUTS);
   // reserved fields, reported at the first nonzero byte (the three bytes at 21 one by one)
   const reserved: [string, number, number][] = [
     ["reserved byte", C.O_RESERVED0, u8(C.O_RESERVED0)],
     ...[0, 1, 2].map((k): [string, number, number] => ["reserved byte", C.O_RESERVED1 + k, u8(C.O_RESERVED1 + k)]),
   ];
   // the parameter slots an op does not use are reserved too
-  if (!conv && kind !== "add") reserved.push(["weights/mult0 slot", C.O_WEIGHTS, u32(C.O_WEIGHTS)], ["bias/mult1 slot", C.O_BIAS, u32(C.O_BIAS)]);
-  if (!conv) reserved.push(["mult slot", C.O_MULT, u32(C.O_MULT)]);
+  if (!filters && !twoInputs) reserved.push(["weights/mult0 slot", C.O_WEIGHTS, u32(C.O_WEIGHTS)], ["bias/mult1 slot", C.O_BIAS, u32(C.O_BIAS)]);
+  if (!filters) reserved.push(["mult slot", C.O_MULT, u32(C.O_MULT)]);
   reserved.push(["reserved field", C.O_RESERVED2, u32(C.O_RESERVED2)]);
   for (const [field, off, value] of reserved) {
     if (value !== 0) fail(C.STATUS_BAD_LAYOUT, at + off, `${name} ${field} at record byte ${off}: expected 0, found ${value}`, where);
@@ -223,13 +214,13 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
     if (value >= h.tensorCount) fail(C.STATUS_BAD_OP, at + off, `${name} ${field}: expected a tensor index < ${h.tensorCount}, found ${value}`, where);
   };
   indexField("input0", C.O_INPUT0, input0);
-  if (kind === "add") indexField("input1", C.O_INPUT1, input1);
+  if (twoInputs) indexField("input1", C.O_INPUT1, input1);
   else if (input1 !== C.NO_TENSOR) fail(C.STATUS_BAD_OP, at + C.O_INPUT1, `${name} input1: expected 0xffff (unused), found ${input1}`, where);
   indexField("output", C.O_OUTPUT, output);
 
   // graph rules for the inputs
   const inputs: [string, number, number][] = [["input0", C.O_INPUT0, input0]];
-  if (kind === "add") inputs.push(["input1", C.O_INPUT1, input1]);
+  if (twoInputs) inputs.push(["input1", C.O_INPUT1, input1]);
   for (const [field, off, t] of inputs) {
     if (!written.has(t)) {
       fail(C.STATUS_BAD_GRAPH, at + off, `${name} ${field}: tensor ${t} is read before any op writes it (and it is not the model input)`, where);
@@ -250,13 +241,14 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   const actMax = view.getInt8(at + C.O_ACT_MAX);
   if (actMin > actMax) fail(C.STATUS_BAD_QUANT, at + C.O_ACT_MIN, `${name} act_min: expected ≤ act_max ${actMax}, found ${actMin}`, where);
   const shift = u8(C.O_SHIFT);
-  if (requantizes(kind) ? shift < C.SHIFT_MIN || shift > C.SHIFT_MAX : shift !== 0) {
-    const expected = requantizes(kind) ? `${C.SHIFT_MIN}…${C.SHIFT_MAX}` : "0";
+  const requantizes = has(kind, C.TRAIT_REQUANTIZES);
+  if (requantizes ? shift < C.SHIFT_MIN || shift > C.SHIFT_MAX : shift !== 0) {
+    const expected = requantizes ? `${C.SHIFT_MIN}…${C.SHIFT_MAX}` : "0";
     fail(C.STATUS_BAD_QUANT, at + C.O_SHIFT, `${name} shift: expected ${expected}, found ${shift}`, where);
   }
   const in0 = tensors[input0];
   const out = tensors[output];
-  if (keepsGrid(kind)) {
+  if (has(kind, C.TRAIT_KEEPS_GRID)) {
     // reported at the output tensor's field; the scales compare as stored float32 values
     if (out.zeroPoint !== in0.zeroPoint) {
       fail(C.STATUS_BAD_QUANT, tensorField(h, output, C.T_ZERO_POINT), `${name} output tensor ${output} zero_point: expected input tensor ${input0}'s ${in0.zeroPoint} (the op keeps its grid), found ${out.zeroPoint}`, where);
@@ -275,8 +267,8 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
       }
     }
   };
-  if (kind === "add") checkShape("input1", input1, in0);
-  if (kind === "reshape") {
+  if (twoInputs) checkShape("input1", input1, in0);
+  if (has(kind, C.TRAIT_ELEMENTS)) {
     if (tensorBytes(out) !== tensorBytes(in0)) {
       fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, output, C.T_HEIGHT), `${name} output tensor ${output}: expected ${tensorBytes(in0)} elements (input ${shapeText(in0)}), found ${shapeText(out)} = ${tensorBytes(out)}`, where);
     }
@@ -304,7 +296,7 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   const op: QOp = { kind, input0, output, ...geometry, actMin, actMax, shift };
 
   // parameter arrays
-  if (conv) {
+  if (filters) {
     const lengths = paramLengths({ kind, ...geometry }, in0, out);
     const arrays = [
       ["weights", C.O_WEIGHTS, lengths.weights],
@@ -328,7 +320,7 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
     op.bias = Int32Array.from({ length: lengths.bias }, (_, k) => view.getInt32(starts[1] + 4 * k, true));
     op.mult = Int32Array.from({ length: lengths.mult }, (_, k) => view.getInt32(starts[2] + 4 * k, true));
   }
-  if (kind === "add") {
+  if (twoInputs) {
     op.input1 = input1;
     op.mult0 = view.getInt32(at + C.O_WEIGHTS, true);
     op.mult1 = view.getInt32(at + C.O_BIAS, true);

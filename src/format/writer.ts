@@ -7,7 +7,8 @@
 import * as C from "./constants.js";
 import { crc32 } from "./crc32.js";
 import { ModelFormatError, ModelPackError } from "./errors.js";
-import { GEOMETRY_FIELDS, OPCODE, align16, canonicalOffsets, isConvLike, paramLengths } from "./layout.js";
+import { GEOMETRY_FIELDS, align16, canonicalOffsets } from "./layout.js";
+import { OPS, has, hasFilters, paramLengths } from "../ops/table.js";
 import type { QModel, QOp, QTensor } from "./model.js";
 import { readModel } from "./reader.js";
 
@@ -66,11 +67,11 @@ function checkAbsent(op: QOp, keys: (keyof QOp)[], what: string): void {
 
 function checkOpEncodable(model: QModel, op: QOp, index: number): void {
   const what = describeOp(model, index);
-  if (!Object.hasOwn(OPCODE, op.kind)) throw new ModelPackError(`${what}: unknown op kind "${String(op.kind)}"`);
+  if (!Object.hasOwn(OPS, op.kind)) throw new ModelPackError(`${what}: unknown op kind "${String(op.kind)}"`);
   const tensorIndex: IntRange = { name: "tensor index", min: 0, max: model.tensors.length - 1 };
   checkInt(op.input0, tensorIndex, `${what} input0`);
   checkInt(op.output, tensorIndex, `${what} output`);
-  if (op.kind === "add") {
+  if (has(op.kind, C.TRAIT_TWO_INPUTS)) {
     checkInt(op.input1, tensorIndex, `${what} input1`);
     checkInt(op.mult0, I32, `${what} mult0`);
     checkInt(op.mult1, I32, `${what} mult1`);
@@ -81,7 +82,7 @@ function checkOpEncodable(model: QModel, op: QOp, index: number): void {
   checkInt(op.actMin, I8, `${what} actMin`);
   checkInt(op.actMax, I8, `${what} actMax`);
   checkInt(op.shift, U8, `${what} shift`);
-  if (isConvLike(op.kind)) {
+  if (hasFilters(op.kind)) {
     const lengths = paramLengths(op, model.tensors[op.input0], model.tensors[op.output]);
     checkArray(op.weights, Int8Array, lengths.weights, `${what} weights`);
     checkArray(op.bias, Int32Array, lengths.bias, `${what} bias`);
@@ -111,7 +112,7 @@ function placeParams(model: QModel): { offsets: ({ weights: number; bias: number
     return at;
   };
   const offsets = model.ops.map((op) =>
-    isConvLike(op.kind)
+    hasFilters(op.kind)
       ? { weights: place(op.weights!.length), bias: place(4 * op.bias!.length), mult: place(4 * op.mult!.length) }
       : undefined,
   );
@@ -153,9 +154,9 @@ export function packModel(model: QModel): Uint8Array {
 
   model.ops.forEach((op, i) => {
     const at = sections.ops + i * C.OP_RECORD_SIZE;
-    view.setUint8(at + C.O_OPCODE, OPCODE[op.kind]);
+    view.setUint8(at + C.O_OPCODE, OPS[op.kind].opcode);
     view.setUint16(at + C.O_INPUT0, op.input0, true);
-    view.setUint16(at + C.O_INPUT1, op.kind === "add" ? op.input1! : C.NO_TENSOR, true);
+    view.setUint16(at + C.O_INPUT1, has(op.kind, C.TRAIT_TWO_INPUTS) ? op.input1! : C.NO_TENSOR, true);
     view.setUint16(at + C.O_OUTPUT, op.output, true);
     for (const field of GEOMETRY_FIELDS) view.setUint8(at + field.offset, op[field.key]);
     view.setInt8(at + C.O_ACT_MIN, op.actMin);
@@ -170,7 +171,7 @@ export function packModel(model: QModel): Uint8Array {
       bytes.set(new Uint8Array(op.weights!.buffer, op.weights!.byteOffset, op.weights!.length), base + placed.weights);
       op.bias!.forEach((v, k) => view.setInt32(base + placed.bias + 4 * k, v, true));
       op.mult!.forEach((v, k) => view.setInt32(base + placed.mult + 4 * k, v, true));
-    } else if (op.kind === "add") {
+    } else if (has(op.kind, C.TRAIT_TWO_INPUTS)) {
       view.setInt32(at + C.O_WEIGHTS, op.mult0!, true);
       view.setInt32(at + C.O_BIAS, op.mult1!, true);
     }

@@ -10,6 +10,7 @@ import { channelAffine } from "./affine.js";
 import type { Activation, ConvNode, DenseNode, GraphNode, PoolNode, Shape } from "./ir.js";
 import { oihwToOhwi } from "./layout.js";
 import { isDenseNode, shapeSize } from "./shapes.js";
+import { isAdder, kindOfGraphOp } from "../ops/table.js";
 
 export function applyActivation(v: number, activation: Activation): number {
   if (activation === "relu") return v > 0 ? v : 0;
@@ -26,7 +27,7 @@ function convRaw(node: ConvNode, x: Float32Array, xs: Shape, os: Shape): Float64
   const [dh, dw] = node.dilation;
   const [pt, pl] = node.pads;
   const w = oihwToOhwi(node.weights, N, C, kh, kw);
-  const adder = node.op === "adder_conv2d";
+  const adder = isAdder(kindOfGraphOp(node.op));
   const out = new Float64Array(shapeSize(os));
   for (let oh = 0; oh < os.height; oh++) {
     for (let ow = 0; ow < os.width; ow++) {
@@ -59,7 +60,7 @@ function convRaw(node: ConvNode, x: Float32Array, xs: Shape, os: Shape): Float64
 function denseRaw(node: DenseNode, x: Float32Array): Float64Array {
   const K = x.length;
   const out = new Float64Array(node.outFeatures);
-  const adder = node.op === "adder_dense";
+  const adder = isAdder(kindOfGraphOp(node.op));
   for (let n = 0; n < node.outFeatures; n++) {
     let acc = 0;
     const base = n * K;

@@ -8,7 +8,8 @@ import { FloatKernel, pad16 } from "./float_kernel.js";
 import { channelAffine } from "./affine.js";
 import { runNode } from "./float_ops.js";
 import { oihwToOhwi } from "./layout.js";
-import { GraphError, inferShapes, isDenseNode, shapeSize } from "./shapes.js";
+import { isAdder, kindOfGraphOp } from "../ops/table.js";
+import { GraphError, inferShapes, isDenseNode, isFilterNode, shapeSize } from "./shapes.js";
 
 /** Where one conv-like layer lives in the kernel's memory, and its sizes. */
 interface Layer {
@@ -25,8 +26,6 @@ interface Layer {
   K16: number;
 }
 
-const isConvLike = (node: GraphNode): node is ConvNode | DenseNode =>
-  node.op === "conv2d" || node.op === "adder_conv2d" || node.op === "dense" || node.op === "adder_dense";
 
 export class FloatRunner {
   private readonly kernel = new FloatKernel();
@@ -45,7 +44,7 @@ export class FloatRunner {
     let rowFloats = 0;
     let sumCount = 0;
     for (const node of graph.nodes) {
-      if (!isConvLike(node)) continue;
+      if (!isFilterNode(node)) continue;
       const input = shapes.get(node.inputs[0]!)!;
       const output = shapes.get(node.output)!;
       const dense = isDenseNode(node);
@@ -114,7 +113,7 @@ export class FloatRunner {
         node.pads[0], node.pads[1], o.height, o.width, K16, this.rowsAt,
       );
     }
-    const adder = node.op === "adder_conv2d" || node.op === "adder_dense";
+    const adder = isAdder(kindOfGraphOp(node.op));
     kernel.exports[adder ? "sad" : "dot"](this.rowsAt, layer.weights, layer.weightSums, this.sumsAt, P, N, K16);
     kernel.exports.finish(this.sumsAt, layer.finish, P, N, node.activation === "none" ? 0 : 1, this.outputAt);
     return kernel.f32(this.outputAt, P * N).slice();

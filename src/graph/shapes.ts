@@ -3,6 +3,7 @@
 // fails with the same message wherever it is first touched.
 
 import type { ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
+import { hasFilters, isDense, kindOfGraphOp } from "../ops/table.js";
 
 export class GraphError extends Error {
   override name = "GraphError";
@@ -20,8 +21,11 @@ const ACTIVATIONS: ReadonlySet<string> = new Set(["none", "relu", "relu6"]);
 
 const fmt = (s: Shape): string => `${s.height}x${s.width}x${s.channels}`;
 
-/** Narrows a conv-like node to its dense variant. */
-export const isDenseNode = (node: ConvNode | DenseNode): node is DenseNode => node.op === "dense" || node.op === "adder_dense";
+/** A node with filters (weights): a convolution or a dense layer, multiply or adder (src/ops/table.ts). */
+export const isFilterNode = (node: GraphNode): node is ConvNode | DenseNode => hasFilters(kindOfGraphOp(node.op));
+
+/** Narrows a node with filters to its dense variant. */
+export const isDenseNode = (node: ConvNode | DenseNode): node is DenseNode => isDense(kindOfGraphOp(node.op));
 
 export const shapeSize = (s: Shape): number => s.height * s.width * s.channels;
 

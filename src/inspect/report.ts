@@ -2,7 +2,7 @@
 // and the file layout. Built as data (for --json) and rendered as text.
 
 import { describeLayout, type FileLayout } from "../format/describe.js";
-import { isConvLike } from "../format/layout.js";
+import { hasFilters } from "../ops/table.js";
 import { type QModel, tensorBytes } from "../format/model.js";
 import { readModel } from "../format/reader.js";
 import { liveBytesLowerBound, tensorLifetimes } from "../plan/arena.js";
@@ -28,7 +28,7 @@ export function buildReport(bytes: Uint8Array): ModelReport {
   let weightBytes = 0;
   let biasBytes = 0;
   for (const op of model.ops) {
-    if (!isConvLike(op.kind)) continue;
+    if (!hasFilters(op.kind)) continue;
     weightBytes += op.weights!.length;
     biasBytes += 4 * op.bias!.length;
   }

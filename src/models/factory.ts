@@ -5,7 +5,7 @@
 import { GraphBuilder, type Padding } from "../graph/builder.js";
 import { convLikeRaw, finishConvLike, runNode } from "../graph/float_ops.js";
 import type { Activation, BatchNorm, Graph, Shape } from "../graph/ir.js";
-import { inferShapes } from "../graph/shapes.js";
+import { inferShapes, isFilterNode } from "../graph/shapes.js";
 import { Rng } from "./random.js";
 
 export interface LayerSpec {
@@ -97,7 +97,7 @@ export function fitBatchNorms(graph: Graph, inputs: readonly Float32Array[]): vo
   graph.nodes.forEach((node, step) => {
     const inShapes = node.inputs.map((v) => shapes.get(v)!);
     const outShape = shapes.get(node.output)!;
-    if (node.op === "conv2d" || node.op === "adder_conv2d" || node.op === "dense" || node.op === "adder_dense") {
+    if (isFilterNode(node)) {
       const raws = values.map((v) => convLikeRaw(node, v.get(node.inputs[0]!)!, inShapes[0]!, outShape));
       if (node.batchNorm) setBatchNormStatistics(node.batchNorm, raws, node.bias);
       raws.forEach((raw, k) => values[k]!.set(node.output, finishConvLike(node, raw)));

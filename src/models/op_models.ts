@@ -1,8 +1,10 @@
 // Seeded random single-op QModels (already quantized, offsets assigned) for the kernel tests and
 // the benchmark.
+import { TRAIT_ELEMENTS, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_TO_1X1, TRAIT_TWO_INPUTS, TRAIT_WINDOW } from "../format/constants.js";
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js";
-import { CONV_LIKE, tensorBytes } from "../format/model.js";
+import { tensorBytes } from "../format/model.js";
 import { windowOutput as extent } from "../graph/shapes.js";
+import { expectedOutputShape, filterBytes, has, hasFilters, isAdder } from "../ops/table.js";
 import { Rng } from "./random.js";
 
 type Shape = Pick<QTensor, "height" | "width" | "channels">;
@@ -96,56 +98,58 @@ function windowOutput(input: Shape, g: Geometry, channels: number): Shape {
   };
 }
 
-/** A conv-like op reading tensor `input0` and writing `output` (shapes already in `tensors`). */
-function convLikeOp(rng: Rng, kind: OpKind, g: Geometry, inShape: Shape, out: Shape, input0: number, output: number, zOut: number): QOp {
-  const k = kind === "dense" || kind === "adder_dense" ? tensorBytes(inShape) : g.kernelH * g.kernelW * inShape.channels;
-  const adder = kind.startsWith("adder");
+/** An op with filters reading tensor `input0` and writing `output` (shapes already in `tensors`). */
+function filteredOp(rng: Rng, kind: OpKind, g: Geometry, inShape: Shape, out: Shape, input0: number, output: number, zOut: number): QOp {
+  const k = filterBytes({ kind, ...g }, inShape);
   return {
     kind, ...g, input0, output,
     ...randomClamp(rng, zOut),
-    ...randomRequant(rng, out.channels, k * (adder ? 80 : 2000)),
+    ...randomRequant(rng, out.channels, k * (isAdder(kind) ? 80 : 2000)),
     weights: randomInt8(rng, out.channels * k),
   };
 }
 
-/** A one-op model of `kind` (ADD gets a 1×1 conv in front for its second input), random shapes. */
+/**
+ * A one-op model of `kind` with random shapes, made from the op's traits (src/ops/table.ts): a
+ * window, a 1×1 output, filters, a second input (made by a 1×1 conv in front, on another grid),
+ * the output's grid kept or requantized.
+ */
 export function randomOpModel(rng: Rng, kind: OpKind): QModel {
   const inShape: Shape = { height: rng.int(1, 9), width: rng.int(1, 9), channels: rng.pick(ODD_CHANNELS) };
-  if (kind === "global_avg_pool" && rng.chance(0.3)) { inShape.height = rng.int(8, 40); inShape.width = rng.int(8, 40); }
-  const zIn = rng.int(-128, 127), zOut = rng.int(-100, 100);
-  const input = tensor(inShape, zIn);
-  let model: QModel;
-  if (kind === "conv2d" || kind === "adder_conv2d" || kind === "max_pool" || kind === "avg_pool") {
-    const pool = kind.endsWith("pool");
-    const g = randomWindow(rng, inShape.height, inShape.width, pool);
-    const out = windowOutput(inShape, g, pool ? inShape.channels : rng.pick(ODD_CHANNELS));
-    const op: QOp = pool
-      ? { kind, ...g, input0: 0, output: 1, ...randomClamp(rng, zIn), shift: 0 }
-      : convLikeOp(rng, kind, g, inShape, out, 0, 1, zOut);
-    model = { tensors: [input, tensor(out, pool ? zIn : zOut)], ops: [op], input: 0, output: 1, activationBytes: 0 };
-  } else if (kind === "dense" || kind === "adder_dense") {
-    const out = { height: 1, width: 1, channels: rng.pick(ODD_CHANNELS) };
-    model = { tensors: [input, tensor(out, zOut)], ops: [convLikeOp(rng, kind, UNIT, inShape, out, 0, 1, zOut)], input: 0, output: 1, activationBytes: 0 };
-  } else if (kind === "global_avg_pool") {
-    const op: QOp = { kind, ...UNIT, input0: 0, output: 1, ...randomClamp(rng, zIn), shift: 0 };
-    model = { tensors: [input, tensor({ ...inShape, height: 1, width: 1 }, zIn)], ops: [op], input: 0, output: 1, activationBytes: 0 };
-  } else if (kind === "reshape") {
+  const global = has(kind, TRAIT_TO_1X1) && !hasFilters(kind);
+  if (global && rng.chance(0.3)) { inShape.height = rng.int(8, 40); inShape.width = rng.int(8, 40); }
+  const zIn = rng.int(-128, 127);
+  const zOut = hasFilters(kind) || has(kind, TRAIT_REQUANTIZES) ? rng.int(-100, 100) : zIn; // kept grids keep z
+  const g = has(kind, TRAIT_WINDOW) ? randomWindow(rng, inShape.height, inShape.width, has(kind, TRAIT_POOL)) : UNIT;
+  let out = expectedOutputShape({ kind, ...g }, inShape, { height: 1, width: 1, channels: rng.pick(ODD_CHANNELS) });
+  if (has(kind, TRAIT_ELEMENTS)) {
     const n = tensorBytes(inShape);
-    const out = rng.pick([{ height: 1, width: 1, channels: n }, { height: inShape.height * inShape.width, width: 1, channels: inShape.channels }]);
-    const op: QOp = { kind, ...UNIT, input0: 0, output: 1, actMin: -128, actMax: 127, shift: 0 };
-    model = { tensors: [input, tensor(out, zIn)], ops: [op], input: 0, output: 1, activationBytes: 0 };
-  } else {
-    // add(input, conv1x1(input)): two inputs on different grids
-    const zB = rng.int(-128, 127);
-    const pre = convLikeOp(rng, "conv2d", UNIT, inShape, inShape, 0, 1, zB);
-    const shift = rng.chance(0.1) ? rng.pick([1, 62]) : rng.int(14, 30);
-    const m = (): number => Math.round(rng.uniform(-1.5, 1.5) * 2 ** Math.min(shift, 30));
-    const op: QOp = { kind, ...UNIT, input0: 0, input1: 1, output: 2, ...randomClamp(rng, zOut), shift, mult0: m(), mult1: m() };
-    if (rng.chance(0.1)) { op.mult0 = 0x7fffffff; op.mult1 = -0x80000000; }
-    model = { tensors: [input, tensor(inShape, zB), tensor(inShape, zOut)], ops: [pre, op], input: 0, output: 2, activationBytes: 0 };
+    out = rng.pick([{ height: 1, width: 1, channels: n }, { height: inShape.height * inShape.width, width: 1, channels: inShape.channels }]);
   }
-  if (!CONV_LIKE.has(kind) && kind !== "add") model.ops[0].shift = 0;
-  return assignOffsets(model);
+  const tensors = [tensor(inShape, zIn)];
+  const ops: QOp[] = [];
+  let input1: number | undefined;
+  if (has(kind, TRAIT_TWO_INPUTS)) {
+    // the second input: a 1×1 conv of the first, on another grid
+    tensors.push(tensor(inShape, rng.int(-128, 127)));
+    ops.push(filteredOp(rng, "conv2d", UNIT, inShape, inShape, 0, 1, tensors[1]!.zeroPoint));
+    input1 = 1;
+  }
+  tensors.push(tensor(out, zOut));
+  const output = tensors.length - 1;
+  let op: QOp;
+  if (hasFilters(kind)) op = filteredOp(rng, kind, g, inShape, out, 0, output, zOut);
+  else {
+    op = { kind, ...g, input0: 0, output, ...(has(kind, TRAIT_ELEMENTS) ? { actMin: -128, actMax: 127 } : randomClamp(rng, zOut)), shift: 0 };
+    if (input1 !== undefined) {
+      const shift = rng.chance(0.1) ? rng.pick([1, 62]) : rng.int(14, 30);
+      const m = (): number => Math.round(rng.uniform(-1.5, 1.5) * 2 ** Math.min(shift, 30));
+      Object.assign(op, { input1, shift, mult0: m(), mult1: m() });
+      if (rng.chance(0.1)) { op.mult0 = 0x7fffffff; op.mult1 = -0x80000000; }
+    }
+  }
+  ops.push(op);
+  return assignOffsets({ tensors, ops, input: 0, output, activationBytes: 0 });
 }
 
 /** The yardstick layer: 3×3 conv, C→N channels on H×W, padding 1 (conv2d or adder_conv2d). */
@@ -153,6 +157,6 @@ export function convLayerModel(rng: Rng, kind: "conv2d" | "adder_conv2d", H: num
   const g: Geometry = { ...UNIT, kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1 };
   const inShape = { height: H, width: W, channels: C };
   const out = windowOutput(inShape, g, N);
-  const op = convLikeOp(rng, kind, g, inShape, out, 0, 1, 0);
+  const op = filteredOp(rng, kind, g, inShape, out, 0, 1, 0);
   return assignOffsets({ tensors: [tensor(inShape, rng.int(-20, 20)), tensor(out, 0)], ops: [op], input: 0, output: 1, activationBytes: 0 });
 }

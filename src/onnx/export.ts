@@ -7,7 +7,8 @@
 import type { onnx as schema } from "onnx-proto";
 import type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, Shape } from "../graph/ir.js";
 import { permuteDenseColumns } from "../graph/layout.js";
-import { inferShapes } from "../graph/shapes.js";
+import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
+import { isAdder, kindOfGraphOp } from "../ops/table.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { encodeModel, onnx } from "./proto.js";
 
@@ -39,8 +40,6 @@ class Writer {
   }
 }
 
-const isDense = (node: GraphNode): node is DenseNode => node.op === "dense" || node.op === "adder_dense";
-
 function batchNorm(w: Writer, name: string, x: string, bn: BatchNorm, output: string): string {
   const p = (key: keyof Omit<BatchNorm, "epsilon">) => w.tensor(`${name}.${key}`, [bn[key].length], bn[key]);
   return w.node("BatchNormalization", `${name}_bn`, [x, p("gamma"), p("beta"), p("mean"), p("variance")], output, [float("epsilon", bn.epsilon)]);
@@ -55,14 +54,14 @@ function activation(w: Writer, name: string, x: string, act: Activation, output:
 /** The node itself, then its BatchNorm and its activation, the last of them writing `node.output`. */
 function exportNode(w: Writer, node: GraphNode): void {
   const steps: ((x: string, output: string) => string)[] = [];
-  const bn = node.op === "conv2d" || node.op === "adder_conv2d" || isDense(node) ? node.batchNorm : undefined;
+  const bn = isFilterNode(node) ? node.batchNorm : undefined;
   if (bn) steps.push((x, out) => batchNorm(w, node.name, x, bn, out));
   if (node.activation !== "none") steps.push((x, out) => activation(w, node.name, x, node.activation, out));
   let value = exportCore(w, node, steps.length === 0 ? node.output : `${node.name}.core`);
   steps.forEach((step, i) => {
     value = step(value, i === steps.length - 1 ? node.output : `${node.name}.step${i}`);
   });
-  if (isDense(node)) w.vectors.set(node.output, undefined);
+  if (isFilterNode(node) && isDenseNode(node)) w.vectors.set(node.output, undefined);
   if (node.op === "flatten") w.vectors.set(node.output, w.shapes.get(node.inputs[0]!)!);
   if (node.op === "add" && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, undefined);
 }
@@ -95,7 +94,7 @@ function exportConv(w: Writer, node: ConvNode, x: Shape, output: string): string
   const inputs = [node.inputs[0]!, w.tensor(`${node.name}.weight`, [node.outChannels, x.channels, kh, kw], node.weights)];
   if (node.bias) inputs.push(w.tensor(`${node.name}.bias`, [node.outChannels], node.bias));
   const attrs = [ints("kernel_shape", node.kernel), ints("strides", node.stride), ints("dilations", node.dilation), ints("pads", node.pads)];
-  const adder = node.op === "adder_conv2d";
+  const adder = isAdder(kindOfGraphOp(node.op));
   return w.node(adder ? "AdderConv" : "Conv", node.name, inputs, output, attrs, adder ? ADDER_DOMAIN : "");
 }
 
@@ -109,7 +108,7 @@ function exportDense(w: Writer, node: DenseNode, output: string): string {
   const weights = flattenedFrom && flattenedFrom.height * flattenedFrom.width > 1 ? permuteDenseColumns(node.weights, node.outFeatures, flattenedFrom, "nchw") : node.weights;
   const inputs = [x, w.tensor(`${node.name}.weight`, [node.outFeatures, k], weights)];
   if (node.bias) inputs.push(w.tensor(`${node.name}.bias`, [node.outFeatures], node.bias));
-  const adder = node.op === "adder_dense";
+  const adder = isAdder(kindOfGraphOp(node.op));
   return w.node(adder ? "AdderGemm" : "Gemm", node.name, inputs, output, [int("transB", 1)], adder ? ADDER_DOMAIN : "");
 }
 

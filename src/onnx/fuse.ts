@@ -6,6 +6,7 @@
 // it copies each value and clamps it, which is ReLU/ReLU6 exactly (docs/ONNX.md).
 import type { Activation, BatchNorm, ConvNode, DenseNode, GraphNode, PoolNode } from "../graph/ir.js";
 import { OnnxImportError } from "./errors.js";
+import { isFilterNode } from "../graph/shapes.js";
 
 export type Fusion =
   | { kind: "batch_norm"; batchNorm: BatchNorm }
@@ -26,8 +27,6 @@ export type Step = GraphNode | FusionStep;
 
 const isFusion = (step: Step): step is FusionStep => "fusion" in step;
 
-const isConvLike = (node: GraphNode): node is ConvNode | DenseNode =>
-  node.op === "conv2d" || node.op === "adder_conv2d" || node.op === "dense" || node.op === "adder_dense";
 
 /** How many steps read each value, the graph output counting as one reader. */
 function countReaders(steps: readonly Step[], outputName: string): Map<string, number> {
@@ -77,7 +76,7 @@ function foldTarget(step: FusionStep, sole: GraphNode | undefined, producer: Gra
   const { fusion } = step;
   switch (fusion.kind) {
     case "batch_norm": {
-      if (!sole || !isConvLike(sole) || sole.activation !== "none" || sole.batchNorm) {
+      if (!sole || !isFilterNode(sole) || sole.activation !== "none" || sole.batchNorm) {
         const after = sole ? `${sole.op} node "${sole.name}"` : producer ? `node "${producer.name}" (also read elsewhere)` : "the graph input";
         throw new OnnxImportError(
           `${step.where}: BatchNormalization is supported only folded into a directly preceding Conv, AdderConv, Gemm, MatMul or AdderGemm ` +

@@ -2,7 +2,7 @@
 // as computed values or constants, and what it adds to the import — a Graph node, a step for the
 // fusion pass, or an alias. Every error names the op and the node.
 import type { GraphNode, Shape } from "../graph/ir.js";
-import { GraphError, nodeOutputShape } from "../graph/shapes.js";
+import { GraphError, isDenseNode, isFilterNode, nodeOutputShape } from "../graph/shapes.js";
 import { OnnxImportError } from "./errors.js";
 import type { Fusion } from "./fuse.js";
 import { int64ToNumber, type AttributeProto, type NodeProto } from "./proto.js";
@@ -163,7 +163,7 @@ export class OnnxNode {
     const info: ValueInfo =
       node.op === "flatten"
         ? { shape, rank: 2, ...(input.shape.height * input.shape.width > 1 ? { flattenedFrom: input.shape } : {}) }
-        : { shape, rank: node.op === "dense" || node.op === "adder_dense" ? 2 : input.rank };
+        : { shape, rank: isFilterNode(node) && isDenseNode(node) ? 2 : input.rank };
     this.state.steps.push(node);
     this.state.values.set(node.output, info);
   }

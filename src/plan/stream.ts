@@ -13,8 +13,9 @@
 // one filter per block costs 2.9× the instructions of whole layers, four filters 1.03×.
 // Every region is a multiple of 16 bytes.
 import { READ_SLACK, SCRATCH_BLOCK_OVERHEAD } from "../format/constants.js";
-import { align16, canonicalOffsets, paramLengths } from "../format/layout.js";
-import { CONV_LIKE, type QModel } from "../format/model.js";
+import { align16, canonicalOffsets } from "../format/layout.js";
+import type { QModel } from "../format/model.js";
+import { filterBytes, hasFilters } from "../ops/table.js";
 import { liveBytesLowerBound } from "./arena.js";
 
 /**
@@ -49,11 +50,10 @@ export function blockBytes(filters: number, filterBytes: number): number {
 
 /** Each conv-like op's filter count and bytes per filter. */
 function filterShapes(model: QModel): { filters: number; filterBytes: number }[] {
-  return model.ops.filter((op) => CONV_LIKE.has(op.kind)).map((op) => {
-    const input = model.tensors[op.input0]!, output = model.tensors[op.output]!;
-    const filters = output.channels;
-    return { filters, filterBytes: paramLengths(op, input, output).weights / filters };
-  });
+  return model.ops.filter((op) => hasFilters(op.kind)).map((op) => ({
+    filters: model.tensors[op.output]!.channels,
+    filterBytes: filterBytes(op, model.tensors[op.input0]!),
+  }));
 }
 
 /** The scratch that holds `filters` filters (at most each op's own count) of every conv-like op. */

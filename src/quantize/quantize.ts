@@ -2,9 +2,11 @@
 // reshapes on their input's grid, residual adds rescaled. The tensors have no arena offsets yet:
 // the planner (src/plan) places them, and src/pipeline.ts runs the stages in order.
 
-import type { Graph, GraphNode, Shape } from "../graph/ir.js";
-import { inferShapes } from "../graph/shapes.js";
-import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js";
+import type { Graph, GraphNode, PoolNode, Shape } from "../graph/ir.js";
+import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
+import { TRAIT_KEEPS_GRID, TRAIT_POOL, TRAIT_TWO_INPUTS } from "../format/constants.js";
+import type { Geometry, QModel, QOp, QTensor } from "../format/model.js";
+import { has, isAdder, kindOfGraphOp } from "../ops/table.js";
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
 import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
 import { type LayerStats, quantizeAdderLayer, quantizeMultiplyLayer } from "./layers.js";
@@ -46,8 +48,7 @@ function windowGeometry(kernel: [number, number], stride: [number, number], dila
 }
 
 /** Ops whose output shares the input's grid (they copy, select or average bytes). */
-const keepsGrid = (node: GraphNode): boolean =>
-  node.op === "max_pool" || node.op === "avg_pool" || node.op === "global_avg_pool" || node.op === "flatten";
+const keepsGrid = (node: GraphNode): boolean => has(kindOfGraphOp(node.op), TRAIT_KEEPS_GRID);
 
 function assignGrids(graph: Graph, ranges: Map<string, Range>): Map<string, Grid> {
   const rangeOf = (value: string): Range => {
@@ -61,11 +62,6 @@ function assignGrids(graph: Graph, ranges: Map<string, Range>): Map<string, Grid
   }
   return grids;
 }
-
-const OP_KIND: Record<GraphNode["op"], OpKind> = {
-  conv2d: "conv2d", adder_conv2d: "adder_conv2d", dense: "dense", adder_dense: "adder_dense",
-  max_pool: "max_pool", avg_pool: "avg_pool", global_avg_pool: "global_avg_pool", add: "add", flatten: "reshape",
-};
 
 /** Calibrates (when given samples) and quantizes every node; the model's arena is not planned yet. */
 export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Array[] | Map<string, Range>, options: QuantizeOptions = {}): QuantizeResult {
@@ -92,7 +88,7 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
     const x = grids.get(node.inputs[0]!)!;
     const out = grids.get(node.output)!;
     const op: QOp = {
-      kind: OP_KIND[node.op],
+      kind: kindOfGraphOp(node.op),
       input0: tensorIndex.get(node.inputs[0]!)!,
       output: tensorIndex.get(node.output)!,
       ...activationClamp(node.activation, out),
@@ -100,40 +96,29 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
       ...UNIT_GEOMETRY,
       name: node.name,
     };
-    switch (node.op) {
-      case "conv2d":
-      case "adder_conv2d":
-      case "dense":
-      case "adder_dense": {
-        const inChannels = shapes.get(node.inputs[0]!)!.channels;
-        const params = node.op === "adder_conv2d" || node.op === "adder_dense"
-          ? quantizeAdderLayer(node, inChannels, x, out, { foldClampedWeights: fold })
-          : quantizeMultiplyLayer(node, inChannels, x, out);
-        if (node.op === "conv2d" || node.op === "adder_conv2d") Object.assign(op, windowGeometry(node.kernel, node.stride, node.dilation, node.pads));
-        Object.assign(op, { weights: params.weights, bias: params.bias, mult: params.mult, shift: params.shift });
-        report.layers.push(params.stats);
-        report.warnings.push(...params.stats.warnings);
-        break;
-      }
-      case "max_pool":
-      case "avg_pool":
-        Object.assign(op, windowGeometry(node.kernel, node.stride, [1, 1], node.pads));
-        break;
-      case "add": {
-        const y = grids.get(node.inputs[1]!)!;
-        const { shift } = chooseShift(Math.max(x.scale, y.scale) / out.scale);
-        Object.assign(op, {
-          input1: tensorIndex.get(node.inputs[1]!)!,
-          shift,
-          mult0: multiplier(x.scale / out.scale, shift),
-          mult1: multiplier(y.scale / out.scale, shift),
-        });
-        report.adds.push({ name: node.name, shift });
-        break;
-      }
-      case "global_avg_pool":
-      case "flatten":
-        break;
+    if (isFilterNode(node)) {
+      const inChannels = shapes.get(node.inputs[0]!)!.channels;
+      const params = isAdder(op.kind)
+        ? quantizeAdderLayer(node, inChannels, x, out, { foldClampedWeights: fold })
+        : quantizeMultiplyLayer(node, inChannels, x, out);
+      if (!isDenseNode(node)) Object.assign(op, windowGeometry(node.kernel, node.stride, node.dilation, node.pads));
+      Object.assign(op, { weights: params.weights, bias: params.bias, mult: params.mult, shift: params.shift });
+      report.layers.push(params.stats);
+      report.warnings.push(...params.stats.warnings);
+    } else if (has(op.kind, TRAIT_POOL)) {
+      const pool = node as PoolNode;
+      Object.assign(op, windowGeometry(pool.kernel, pool.stride, [1, 1], pool.pads));
+    } else if (has(op.kind, TRAIT_TWO_INPUTS)) {
+      // both inputs rescaled onto the output grid (docs/SPEC.md, ADD)
+      const y = grids.get(node.inputs[1]!)!;
+      const { shift } = chooseShift(Math.max(x.scale, y.scale) / out.scale);
+      Object.assign(op, {
+        input1: tensorIndex.get(node.inputs[1]!)!,
+        shift,
+        mult0: multiplier(x.scale / out.scale, shift),
+        mult1: multiplier(y.scale / out.scale, shift),
+      });
+      report.adds.push({ name: node.name, shift });
     }
     return op;
   });

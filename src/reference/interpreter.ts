@@ -2,7 +2,8 @@
 // buffer (the semantics, not the arena). The kernels must match its output bytes.
 import type { QModel, QOp, QTensor } from "../format/model.js";
 import { tensorBytes } from "../format/model.js";
-import { isDenseLike } from "../format/layout.js";
+import { TRAIT_TWO_INPUTS } from "../format/constants.js";
+import { has, hasFilters, isAdder, isDense } from "../ops/table.js";
 import { add } from "./ops/add.js";
 import { adder, adderConv2d, adderDense } from "./ops/adder_conv.js";
 import { conv2d, dense, multiply } from "./ops/conv.js";
@@ -12,6 +13,7 @@ import { reshape } from "./ops/reshape.js";
 
 type UnaryOp = (op: QOp, input: QTensor, output: QTensor, x: Int8Array) => Int8Array;
 
+/** Each one-input op's definition (docs/SPEC.md); ops with TRAIT_TWO_INPUTS are in runOp. */
 const UNARY: Readonly<Record<Exclude<QOp["kind"], "add">, UnaryOp>> = {
   conv2d,
   adder_conv2d: adderConv2d,
@@ -26,7 +28,7 @@ const UNARY: Readonly<Record<Exclude<QOp["kind"], "add">, UnaryOp>> = {
 /** Runs one op of `model` on its input bytes (input0, and input1 for "add"); returns the output bytes. */
 export function runOp(model: QModel, op: QOp, x0: Int8Array, x1?: Int8Array): Int8Array {
   const output = model.tensors[op.output];
-  if (op.kind !== "add") return UNARY[op.kind](op, model.tensors[op.input0], output, x0);
+  if (!has(op.kind, TRAIT_TWO_INPUTS)) return UNARY[op.kind as Exclude<QOp["kind"], "add">](op, model.tensors[op.input0], output, x0);
   if (x1 === undefined) throw new Error(`add: input1 (tensor ${op.input1}) bytes missing`);
   return add(op, model.tensors[op.input0], model.tensors[op.input1!], output, x0, x1);
 }
@@ -34,9 +36,8 @@ export function runOp(model: QModel, op: QOp, x0: Int8Array, x1?: Int8Array): In
 /** A conv-like op's int32 accumulators on input bytes `x` (NHWC over the output), before bias and requantization. */
 export function runAccumulators(model: QModel, op: QOp, x: Int8Array): Int32Array {
   const input = model.tensors[op.input0];
-  const rule = op.kind === "conv2d" || op.kind === "dense" ? multiply : op.kind === "adder_conv2d" || op.kind === "adder_dense" ? adder : undefined;
-  if (!rule) throw new Error(`${op.kind} has no accumulators`);
-  return accumulate(op, isDenseLike(op.kind) ? denseShape(input) : input, input.zeroPoint, model.tensors[op.output], x, rule);
+  if (!hasFilters(op.kind)) throw new Error(`${op.kind} has no accumulators`);
+  return accumulate(op, isDense(op.kind) ? denseShape(input) : input, input.zeroPoint, model.tensors[op.output], x, isAdder(op.kind) ? adder : multiply);
 }
 
 /** Every tensor's bytes after running `model` on `input` (index = tensor index; unwritten tensors are zeros). */

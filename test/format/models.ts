@@ -3,7 +3,8 @@
 // every model is valid as is; the planner tests replan them.
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "../../src/format/model.js";
 import { tensorBytes } from "../../src/format/model.js";
-import { UNIT_GEOMETRY, align16, paramLengths, windowOutputSize } from "../../src/format/layout.js";
+import { UNIT_GEOMETRY, align16 } from "../../src/format/layout.js";
+import { paramLengths, windowOutputSize } from "../../src/ops/table.js";
 import { runAccumulators, runOp } from "../../src/reference/interpreter.js";
 
 /** Small deterministic PRNG (mulberry32). */

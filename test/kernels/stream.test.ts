@@ -3,8 +3,8 @@
 // once per invoke; an embedder that fails a read gets READ_FAILED (never a trap), at any read.
 import { describe, expect, it } from "vitest";
 import * as C from "../../src/format/constants.js";
-import { paramLengths } from "../../src/format/layout.js";
-import { CONV_LIKE, type QModel } from "../../src/format/model.js";
+import type { QModel } from "../../src/format/model.js";
+import { hasFilters, paramLengths } from "../../src/ops/table.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
@@ -47,7 +47,7 @@ async function streamKernel(build: (typeof KERNEL_BUILDS)[number]) {
 
 /** Bytes of every conv-like op's weights, bias and multipliers. */
 function parameterBytes(model: QModel): number {
-  return model.ops.filter((op) => CONV_LIKE.has(op.kind)).reduce((sum, op) => {
+  return model.ops.filter((op) => hasFilters(op.kind)).reduce((sum, op) => {
     const l = paramLengths(op, model.tensors[op.input0]!, model.tensors[op.output]!);
     return sum + l.weights + 4 * l.bias + 4 * l.mult;
   }, 0);
