@@ -118,7 +118,7 @@ export function sad_2x4x16_u16acc(x: usize, xPixelStride: usize, xRowStride: usi
     // four bytes per i32 load (./swar.ts) into pairs of 16-bit lanes, widened into the i32 sums
     // every SAD_LANE_WORDS words (across rows: a 3×3 window of up to 56 channels takes one
     // widening); the last len % 4 bytes of each row one by one
-    const xs = xStep >> 4; // 1: stream, 0: repeat (padding: the 16 zero-point bytes)
+    const xs = <i32>(xStep >> 4); // 1: stream, 0: repeat (padding: the 16 zero-point bytes)
     const words = len & ~3;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     let e0: u32 = 0, e1: u32 = 0, e2: u32 = 0, e3: u32 = 0; // even bytes' sums
