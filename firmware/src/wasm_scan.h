@@ -1,0 +1,16 @@
+/* Reads what the library needs to know from a .wasm file before instantiating it. */
+#ifndef ADDERNET_WASM_SCAN_H
+#define ADDERNET_WASM_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The value of the global the module exports as __heap_base (an immutable i32 with an
+ * i32.const initialiser): the end of the static data, i.e. the bytes of linear memory a
+ * module that never grows its memory can touch. Returns 0 and sets *value, or -1 if the
+ * module has no such export or is malformed (never reads outside [wasm, wasm+bytes)).
+ */
+int an_wasm_heap_base(const uint8_t *wasm, size_t bytes, uint32_t *value);
+
+#endif /* ADDERNET_WASM_SCAN_H */
