@@ -33,6 +33,10 @@ void *board_pool(size_t *bytes);
    returns 0 and sets nothing if the board cannot count. */
 int board_instructions(uint64_t *count);
 
+/* Counts a loop of known length (2n + 1 instructions): *measured should equal *expected
+   if the instruction count is right. Returns 0 if the board cannot count. */
+int board_count_check(uint64_t *measured, uint64_t *expected);
+
 /* Stack bytes reserved and the most ever used (painted at reset); 0 if unknown. */
 size_t board_stack_bytes(void);
 size_t board_stack_high_water(void);

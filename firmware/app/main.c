@@ -6,13 +6,15 @@
  *   load_status[_name], error_offset     the kernel's verdict on the model
  *   output.<i>.hex, instructions.<i>     each inference's output bytes and instruction count
  *   open_instructions                    addernet_open (instantiate + load)
+ *   count_check_instructions[_expected]  a loop of known length, counted the same way
  *   linear_memory_bytes, pool_bytes, pool_high_water_bytes, stack_bytes, stack_high_water_bytes
  *   kernel_unchanged                     the kernel bytes are the same after close (CRC-32)
  *   sbrk_calls                           the C library's malloc was never reached
  *   exit                                 the exit status (below)
  *
  * Exit status: 0 ok, 2 bad inputs (not a whole number of inputs), 3 model refused by load,
- * 4 invoke refused, 5 runtime failure (ADDERNET_E_*); the boards exit 6 on a CPU fault.
+ * 4 invoke refused, 5 runtime failure (ADDERNET_E_*); the boards exit 6 on a CPU fault or a
+ * failed assert (after fault=... lines).
  */
 #include <string.h>
 
@@ -136,6 +138,11 @@ int main(int argc, char **argv) {
   board_init(argc, argv, &a);
   kv_s("runtime", addernet_runtime_name());
   kv_s("board", board_name());
+  uint64_t measured, expected;
+  if (board_count_check(&measured, &expected)) {
+    kv_u("count_check_instructions", measured);
+    kv_u("count_check_expected", expected);
+  }
   kv_u("kernel_bytes", a.kernel_bytes);
   kv_u("model_bytes", a.model_bytes);
 

@@ -35,8 +35,9 @@ bool wasm_rt_is_initialized(void) { return rt_initialised != 0; }
 void wasm_rt_free(void) { rt_initialised = 0; }
 
 WASM_RT_NO_RETURN void wasm_rt_trap(wasm_rt_trap_t code) {
-  /* Every entry into the kernel goes through guarded(), which sets trap_target. */
-  if (!trap_target) abort();
+  /* Every entry into the kernel goes through guarded(), which sets trap_target; without
+     one, stop here (a CPU fault on the boards) rather than return into the kernel. */
+  if (!trap_target) __builtin_trap();
   longjmp(*trap_target, (int)code + 1);
 }
 
@@ -66,7 +67,7 @@ static uint32_t func_type_count;
 uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
   uint8_t types[MAX_TYPE_VALUES];
   va_list ap;
-  if (params + results > MAX_TYPE_VALUES) abort();
+  if (params + results > MAX_TYPE_VALUES) __builtin_trap(); /* the kernel's types are tiny */
   va_start(ap, results);
   for (uint32_t i = 0; i < params + results; i++) types[i] = (uint8_t)va_arg(ap, int);
   va_end(ap);
@@ -75,7 +76,7 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
         memcmp(func_types[i].types, types, params + results) == 0)
       return i;
   }
-  if (func_type_count == MAX_FUNC_TYPES) abort();
+  if (func_type_count == MAX_FUNC_TYPES) __builtin_trap();
   func_types[func_type_count].params = (uint8_t)params;
   func_types[func_type_count].results = (uint8_t)results;
   memcpy(func_types[func_type_count].types, types, params + results);
