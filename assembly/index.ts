@@ -2,11 +2,12 @@
 // result is an i32; pointers are offsets in this module's linear memory.
 import { ABI_VERSION } from "../src/format/constants";
 import {
-  engineArenaPtr, engineArenaSize, engineLoad, engineErrorOffset, engineInvoke,
+  engineAbiFlags, engineArenaPtr, engineArenaSize, engineLoad, engineErrorOffset, engineInvoke,
   engineInputPtr, engineInputSize, engineOutputPtr, engineOutputSize,
 } from "./engine/engine";
 
 export function abi_version(): i32 { return ABI_VERSION; }
+export function abi_flags(): i32 { return engineAbiFlags(); }
 export function arena_ptr(): i32 { return <i32>engineArenaPtr(); }
 export function arena_size(): i32 { return <i32>engineArenaSize(); }
 export function load(ptr: i32, len: i32): i32 { return engineLoad(<usize>ptr, <usize>len); }

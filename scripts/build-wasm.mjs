@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Builds the kernel module twice from the same sources (assembly/):
-//   build/addernet.simd.wasm    SIMD128 loops
-//   build/addernet.scalar.wasm  scalar loops, MVP features only
+// Builds the kernel module from the same sources (assembly/) in two builds and two flavours:
+//   build/addernet.simd.wasm            SIMD128 loops         ┐ arena flavour: zero imports, the
+//   build/addernet.scalar.wasm          scalar loops, MVP     ┘ model is copied into the arena
+//   build/addernet-stream.simd.wasm     ┐ stream flavour: one import, addernet.read_model; the
+//   build/addernet-stream.scalar.wasm   ┘ model stays outside linear memory (docs/ABI.md)
+// and the WASI command builds (assembly/wasi/): build/addernet-wasi[-stream].<build>.wasm.
 // Compiler options are in asconfig.json (targets "simd" and "scalar").
 //
-//   node scripts/build-wasm.mjs [--arena-bytes N] [--out PATH] [--build simd|scalar]
+//   node scripts/build-wasm.mjs [--arena-bytes N] [--out PATH] [--build simd|scalar] [--flavour arena|stream]
 //
-// --arena-bytes sets the arena (default 4 MiB); with --out, only one build
-// (--build, default simd) is written to PATH, e.g. a module right-sized for one model.
+// --arena-bytes sets the arena (default 4 MiB); with --out, only one kernel (--build, default
+// simd; --flavour, default arena) is written to PATH, e.g. a module right-sized for one model.
 // Linear memory is fixed: initial = maximum = the fewest 64 KiB pages holding
 // all static data, which ends with the arena at __heap_base.
 import asc from "assemblyscript/asc";
@@ -20,6 +23,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PAGE = 65536;
 const DEFAULT_ARENA_BYTES = 4 << 20;
 const BUILDS = ["simd", "scalar"];
+const FLAVOURS = ["arena", "stream"];
+/** The one import of the stream flavour. */
+const STREAM_IMPORT = { module: "addernet", name: "read_model", kind: "function" };
+const flavourArgs = (flavour) => (flavour === "stream" ? ["--use", "STREAM_MODEL=1"] : []);
+
+/** File name of a kernel: addernet.<build>.wasm, addernet-stream.<build>.wasm. */
+export function kernelFileName(build, flavour = "arena") {
+  return `addernet${flavour === "stream" ? "-stream" : ""}.${build}.wasm`;
+}
 
 /** Compile one target; returns the module bytes or throws with the compiler's output. */
 async function compile(build, extraArgs, config = "asconfig.json") {
@@ -44,23 +56,30 @@ function exportedValue(instance, name) {
   return typeof v === "function" ? v() : v.value;
 }
 
+/** Imports that stand in for the stream flavour's read_model when only exports are inspected. */
+const inertImports = (flavour) => (flavour === "stream" ? { addernet: { read_model: () => 1 } } : {});
+
 /** Build one kernel with a fixed memory size and check the ABI's invariants. */
-export async function buildKernel(build, arenaBytes = DEFAULT_ARENA_BYTES) {
+export async function buildKernel(build, arenaBytes = DEFAULT_ARENA_BYTES, flavour = "arena") {
   if (!BUILDS.includes(build)) throw new Error(`unknown build "${build}" (expected ${BUILDS.join(" or ")})`);
+  if (!FLAVOURS.includes(flavour)) throw new Error(`unknown flavour "${flavour}" (expected ${FLAVOURS.join(" or ")})`);
   if (!Number.isInteger(arenaBytes) || arenaBytes < 16 || arenaBytes % 16 !== 0) {
     throw new Error(`--arena-bytes must be a positive multiple of 16, found ${arenaBytes}`);
   }
-  const use = ["--use", `ARENA_BYTES=${arenaBytes}`];
+  const use = ["--use", `ARENA_BYTES=${arenaBytes}`, ...flavourArgs(flavour)];
   // first pass: where does static data end?
-  const probe = await WebAssembly.instantiate(await compile(build, use), {});
+  const probe = await WebAssembly.instantiate(await compile(build, use), inertImports(flavour));
   const heapBase = exportedValue(probe.instance, "__heap_base") >>> 0;
   const pages = Math.ceil(heapBase / PAGE);
   const binary = await compile(build, [...use, "--initialMemory", String(pages), "--maximumMemory", String(pages)]);
 
   const module = await WebAssembly.compile(binary);
   const imports = WebAssembly.Module.imports(module);
-  if (imports.length !== 0) throw new Error(`${build} build has imports: ${JSON.stringify(imports)}`);
-  const { exports } = await WebAssembly.instantiate(module, {});
+  const expected = flavour === "stream" ? [STREAM_IMPORT] : [];
+  if (JSON.stringify(imports) !== JSON.stringify(expected)) {
+    throw new Error(`${build} ${flavour} build: imports ${JSON.stringify(imports)}, expected ${JSON.stringify(expected)}`);
+  }
+  const { exports } = await WebAssembly.instantiate(module, inertImports(flavour));
   const arenaEnd = (exports.arena_ptr() >>> 0) + (exports.arena_size() >>> 0);
   if (arenaEnd !== heapBase) {
     throw new Error(`${build} build: the arena must end at __heap_base (${heapBase}), it ends at ${arenaEnd}`);
@@ -71,10 +90,12 @@ export async function buildKernel(build, arenaBytes = DEFAULT_ARENA_BYTES) {
 
 /**
  * The WASI command build (assembly/wasi/main.ts): the same engine behind a
- * `_start` that reads <model> <input> <output> files; imports WASI only.
+ * `_start` that reads <model> <input> <output> files; imports WASI only. Its stream
+ * flavour reads the model file in slices (fd_pread) instead of into the arena.
  */
-export async function buildWasi(build) {
-  const binary = await compile(build, [], "assembly/wasi/asconfig.json");
+export async function buildWasi(build, flavour = "arena") {
+  const streamArgs = flavour === "stream" ? [...flavourArgs(flavour), "--use", "WASI_MODEL_FILE=1"] : [];
+  const binary = await compile(build, streamArgs, "assembly/wasi/asconfig.json");
   const imports = WebAssembly.Module.imports(await WebAssembly.compile(binary));
   const foreign = imports.filter((i) => i.module !== "wasi_snapshot_preview1");
   if (foreign.length !== 0) throw new Error(`WASI ${build} build imports more than WASI: ${JSON.stringify(foreign)}`);
@@ -87,25 +108,28 @@ async function main() {
       "arena-bytes": { type: "string" },
       out: { type: "string" },
       build: { type: "string" },
+      flavour: { type: "string" },
     },
   });
   const arenaBytes = values["arena-bytes"] === undefined ? DEFAULT_ARENA_BYTES : Number(values["arena-bytes"]);
   const targets = values.out
-    ? [{ build: values.build ?? "simd", path: resolve(values.out) }]
-    : BUILDS.map((build) => ({ build, path: resolve(root, "build", `addernet.${build}.wasm`) }));
-  for (const { build, path } of targets) {
-    const { binary, pages, heapBase } = await buildKernel(build, arenaBytes);
+    ? [{ build: values.build ?? "simd", flavour: values.flavour ?? "arena", path: resolve(values.out) }]
+    : FLAVOURS.flatMap((flavour) => BUILDS.map((build) => ({ build, flavour, path: resolve(root, "build", kernelFileName(build, flavour)) })));
+  for (const { build, flavour, path } of targets) {
+    const { binary, pages, heapBase } = await buildKernel(build, arenaBytes, flavour);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, binary);
     console.log(`${path}: ${binary.length} bytes (${(binary.length / 1024).toFixed(1)} KiB), ` +
       `memory ${pages} pages, arena ${arenaBytes} bytes, __heap_base ${heapBase}`);
   }
   if (!values.out) {
-    for (const build of BUILDS) {
-      const path = resolve(root, "build", `addernet-wasi.${build}.wasm`);
-      const binary = await buildWasi(build);
-      writeFileSync(path, binary);
-      console.log(`${path}: ${binary.length} bytes (WASI command)`);
+    for (const flavour of FLAVOURS) {
+      for (const build of BUILDS) {
+        const path = resolve(root, "build", `addernet-wasi${flavour === "stream" ? "-stream" : ""}.${build}.wasm`);
+        const binary = await buildWasi(build, flavour);
+        writeFileSync(path, binary);
+        console.log(`${path}: ${binary.length} bytes (WASI command)`);
+      }
     }
   }
 }

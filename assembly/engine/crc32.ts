@@ -13,9 +13,10 @@ function fillTable(): void {
   tableReady = true;
 }
 
-export function crc32(ptr: usize, len: usize): u32 {
+/** The CRC-32 of the bytes before, `crc` (0 for none), extended by [ptr, ptr + len). */
+export function crc32Update(crc: u32, ptr: usize, len: usize): u32 {
   if (!tableReady) fillTable();
-  let c: u32 = 0xffffffff;
+  let c: u32 = crc ^ 0xffffffff;
   const end = ptr + len;
   for (let p = ptr; p < end; p++) {
     c = load<u32>(CRC_TABLE + (<usize>((c ^ <u32>load<u8>(p)) & 0xff) << 2)) ^ (c >>> 8);

@@ -1,22 +1,28 @@
 // The engine's entry points as plain AssemblyScript functions. assembly/index.ts
 // exports them under the ABI names of docs/ABI.md; a WASI command build can
 // import them directly.
-import { STATUS_BAD_BUFFER } from "../../src/format/constants";
+import { ABI_FLAG_STREAMED_MODEL, STATUS_BAD_BUFFER } from "../../src/format/constants";
 import { loadModel, unload, errorOffset } from "./loader";
 import { runModel } from "./run";
 import { loaded, inputTensor, outputTensor, tensorRecord, tensorData, tensorSize } from "./state";
 import { ARENA_PTR, ARENA_SIZE } from "./arena";
+import { STREAMED } from "./source";
 
 export function engineArenaPtr(): usize { return ARENA_PTR; }
 export function engineArenaSize(): usize { return ARENA_SIZE; }
+export function engineAbiFlags(): i32 { return STREAMED ? ABI_FLAG_STREAMED_MODEL : 0; }
 
-/** Validate and install the blob at [ptr, ptr+len), which must start at the arena's start. */
+/**
+ * Validate and install a model of `len` bytes: in the arena flavour the blob copied to the
+ * arena's start (`ptr` = arena_ptr, `len` ≤ arena_size); in the stream flavour the model the
+ * embedder reads from (`ptr` = 0).
+ */
 export function engineLoad(ptr: usize, len: usize): i32 {
-  if (ptr != ARENA_PTR || len > ARENA_SIZE) {
+  if (STREAMED ? ptr != 0 : ptr != ARENA_PTR || len > ARENA_SIZE) {
     unload();
     return STATUS_BAD_BUFFER;
   }
-  return loadModel(ptr, len, ARENA_SIZE);
+  return loadModel(ptr, len, ARENA_PTR, ARENA_SIZE);
 }
 
 /** Offset in the blob of the field that failed the last load, else −1. */

@@ -1,11 +1,14 @@
-// load(): parse and validate a model blob (docs/FORMAT.md) in the exact order of
-// its "Order of checks", so every reader reports the same first failure.
+// load(): parse and validate a model (docs/FORMAT.md) in the exact order of its "Order of
+// checks", so every reader reports the same first failure.
 //
-// Nothing here may trap on any input: every field is read inside the bytes
-// already known to be present, and size arithmetic is done in u64.
+// The checks read the model's records through `record()`: in the arena flavour a pointer into
+// the blob copied to the arena, in the stream flavour a copy of the record in a small static
+// slot, fetched through the embedder (./source.ts). Either way the same code validates, and
+// error offsets are file offsets. Nothing here may trap on any input: every field is read
+// inside bytes already known to be present, and size arithmetic is done in u64.
 import {
   FORMAT_MAGIC, FORMAT_VERSION, FORMAT_KNOWN_FLAGS, HEADER_SIZE, CRC_START, FORMAT_ALIGN,
-  TENSOR_RECORD_SIZE, OP_RECORD_SIZE, NO_TENSOR, READ_SLACK,
+  TENSOR_RECORD_SIZE, OP_RECORD_SIZE, NO_TENSOR, READ_SLACK, MAX_TENSORS, FLOAT32_INFINITY_BITS,
   H_MAGIC, H_VERSION, H_FLAGS, H_FILE_SIZE, H_CRC32, H_TENSOR_COUNT, H_OP_COUNT,
   H_INPUT_TENSOR, H_OUTPUT_TENSOR, H_ACTIVATION_BYTES, H_TENSORS_OFFSET, H_OPS_OFFSET,
   H_PARAMS_OFFSET, H_PARAMS_SIZE, H_RESERVED,
@@ -14,19 +17,22 @@ import {
   O_STRIDE_W, O_DILATION_H, O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_PAD_BOTTOM, O_PAD_RIGHT,
   O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_RESERVED1, O_WEIGHTS, O_BIAS, O_MULT, O_RESERVED2,
   OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL, OP_AVG_POOL,
-  OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_LAST, SHIFT_MIN, SHIFT_MAX,
+  OP_ADD, OP_RESHAPE, OP_LAST, SHIFT_MIN, SHIFT_MAX,
   STATUS_OK, STATUS_TRUNCATED, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_FLAGS,
   STATUS_BAD_CRC, STATUS_BAD_LAYOUT, STATUS_BAD_TENSOR, STATUS_BAD_OP, STATUS_SHAPE_MISMATCH,
   STATUS_PARAM_OUT_OF_RANGE, STATUS_ARENA_TOO_SMALL, STATUS_BAD_QUANT, STATUS_BAD_GRAPH,
+  STATUS_READ_FAILED,
 } from "../../src/format/constants";
-import { crc32 } from "./crc32";
+import { crc32Update } from "./crc32";
+import { STREAMED, readModel } from "./source";
 import { setModel, clearModel } from "./state";
+import { minScratchBytes } from "../ops/filter_blocks";
 
-/** Byte offset (within the blob) of the field that failed the last load, else -1. */
+/** Byte offset (within the model) of the field that failed the last load, else -1. */
 export let errorOffset: i32 = -1;
 
-/** One bit per tensor index (tensor_count ≤ 0xFFFF): "written by an earlier op". */
-const WRITTEN: usize = memory.data(0x10000 >> 3, 16);
+/** One bit per tensor index: "written by an earlier op". */
+const WRITTEN: usize = memory.data(MAX_TENSORS >> 3, 16);
 
 @inline function isWritten(t: u32): bool {
   return (<i32>load<u8>(WRITTEN + (<usize>t >> 3)) & (1 << <i32>(t & 7))) != 0;
@@ -41,20 +47,54 @@ const WRITTEN: usize = memory.data(0x10000 >> 3, 16);
 }
 
 /** Record the failing field's offset and return the status (for `return fail(...)`). */
-function fail(status: i32, offset: usize): i32 {
+function fail(status: i32, offset: u64): i32 {
   errorOffset = <i32>offset;
   return status;
 }
 
-// Scratch results of the checks that need more than a status.
+// ---- reading records --------------------------------------------------------------------
+/** Stream flavour: copies of the header, three tensor records and one op record. */
+const SLOT_HEADER: usize = memory.data(HEADER_SIZE, 16);
+const SLOT_TENSOR: usize = memory.data(3 * TENSOR_RECORD_SIZE, 16);
+const SLOT_OP: usize = memory.data(OP_RECORD_SIZE, 16);
+/** Stream flavour: the CRC is computed over slices of this size. */
+const CRC_CHUNK: usize = 256;
+const CRC_BUFFER: usize = memory.data(<i32>CRC_CHUNK, 16);
+
+/** The arena flavour's blob (the model bytes in the arena); unused when streaming. */
 let blob: usize = 0;
+
+/**
+ * `size` bytes of the model from `offset`, all known to lie in the bytes supplied: a pointer
+ * into the blob, or (streaming) a copy in `slot`; 0 when the embedder could not read them.
+ */
+function record(offset: u64, size: usize, slot: usize): usize {
+  if (!STREAMED) return blob + <usize>offset;
+  return readModel(slot, size, <usize>offset) ? slot : 0;
+}
+
+/** CRC-32 of model bytes [CRC_START, fileSize), or −1 when streaming them failed. */
+function modelCrc(fileSize: usize): i64 {
+  if (!STREAMED) return <i64>crc32Update(0, blob + CRC_START, fileSize - CRC_START);
+  let crc: u32 = 0;
+  for (let at: usize = CRC_START; at < fileSize; at += CRC_CHUNK) {
+    const n = min(CRC_CHUNK, fileSize - at);
+    if (!readModel(CRC_BUFFER, n, at)) return -1;
+    crc = crc32Update(crc, CRC_BUFFER, n);
+  }
+  return <i64>crc;
+}
+
+// Scratch results of the checks that need more than a status.
 let tensorCount: u32 = 0;
 let paramsSize: u64 = 0;
 let activationBytes: u64 = 0;
 let modelInput: u32 = 0;
+/** Largest per-filter weight count of a conv-like op: what one block of the stream scratch must hold. */
+let maxFilterBytes: u64 = 0;
 
-@inline function tensorAt(index: u32): usize {
-  return blob + HEADER_SIZE + <usize>index * TENSOR_RECORD_SIZE;
+@inline function tensorOffset(index: u32): u64 {
+  return <u64>HEADER_SIZE + <u64>index * TENSOR_RECORD_SIZE;
 }
 function tensorElems(t: usize): u64 {
   return <u64>load<u16>(t + T_HEIGHT) * <u64>load<u16>(t + T_WIDTH) * <u64>load<u16>(t + T_CHANNELS);
@@ -67,85 +107,101 @@ export function unload(): void {
 }
 
 /**
- * Validate the blob at `ptr` (`len` bytes supplied, `room` bytes of arena from `ptr`).
- * On success the model is installed in ./state.
+ * Validate the model (`len` bytes supplied; in the arena flavour they are at `ptr`, the start
+ * of the `room` bytes of arena) and install it in ./state. Streaming, the header and tables
+ * are copied to the arena's start once everything is checked.
  */
-export function loadModel(ptr: usize, len: usize, room: usize): i32 {
+export function loadModel(ptr: usize, len: usize, arena: usize, room: usize): i32 {
   unload();
-  const status = validate(ptr, len, room);
+  blob = ptr;
+  const status = validate(len, arena, room);
   // static memory outside the arena is left as found (zeros), call after call
-  memory.fill(WRITTEN, 0, 0x10000 >> 3);
+  memory.fill(WRITTEN, 0, MAX_TENSORS >> 3);
   return status;
 }
 
-function validate(ptr: usize, len: usize, room: usize): i32 {
-  blob = ptr;
-
+function validate(len: usize, arena: usize, room: usize): i32 {
   // 1. header identity, size, CRC
   if (len < <usize>HEADER_SIZE) return fail(STATUS_TRUNCATED, 0);
-  if (load<u32>(ptr + H_MAGIC) != FORMAT_MAGIC) return fail(STATUS_BAD_MAGIC, H_MAGIC);
-  if (<i32>load<u16>(ptr + H_VERSION) != FORMAT_VERSION) return fail(STATUS_BAD_VERSION, H_VERSION);
-  if ((<i32>load<u16>(ptr + H_FLAGS) & ~FORMAT_KNOWN_FLAGS) != 0) return fail(STATUS_BAD_FLAGS, H_FLAGS);
-  const fileSize = <usize>load<u32>(ptr + H_FILE_SIZE);
+  const h = record(0, HEADER_SIZE, SLOT_HEADER);
+  if (h == 0) return fail(STATUS_READ_FAILED, 0);
+  if (load<u32>(h + H_MAGIC) != FORMAT_MAGIC) return fail(STATUS_BAD_MAGIC, H_MAGIC);
+  if (<i32>load<u16>(h + H_VERSION) != FORMAT_VERSION) return fail(STATUS_BAD_VERSION, H_VERSION);
+  if ((<i32>load<u16>(h + H_FLAGS) & ~FORMAT_KNOWN_FLAGS) != 0) return fail(STATUS_BAD_FLAGS, H_FLAGS);
+  const fileSize = <usize>load<u32>(h + H_FILE_SIZE);
   if (fileSize < <usize>HEADER_SIZE || fileSize > len) return fail(STATUS_TRUNCATED, H_FILE_SIZE);
-  if (crc32(ptr + CRC_START, fileSize - CRC_START) != load<u32>(ptr + H_CRC32)) return fail(STATUS_BAD_CRC, H_CRC32);
+  const crc = modelCrc(fileSize);
+  if (crc < 0) return fail(STATUS_READ_FAILED, CRC_START);
+  if (<u32>crc != load<u32>(h + H_CRC32)) return fail(STATUS_BAD_CRC, H_CRC32);
 
   // 2. header layout (the section offsets are the canonical ones)
-  tensorCount = <u32>load<u16>(ptr + H_TENSOR_COUNT);
-  const opCount = <u32>load<u16>(ptr + H_OP_COUNT);
-  if (tensorCount < 1) return fail(STATUS_BAD_LAYOUT, H_TENSOR_COUNT);
+  tensorCount = <u32>load<u16>(h + H_TENSOR_COUNT);
+  const opCount = <u32>load<u16>(h + H_OP_COUNT);
+  if (tensorCount < 1 || tensorCount > <u32>MAX_TENSORS) return fail(STATUS_BAD_LAYOUT, H_TENSOR_COUNT);
   if (opCount < 1) return fail(STATUS_BAD_LAYOUT, H_OP_COUNT);
   const opsOffset = align16(<u64>HEADER_SIZE + <u64>TENSOR_RECORD_SIZE * tensorCount);
   const paramsOffset = align16(opsOffset + <u64>OP_RECORD_SIZE * opCount);
-  if (<u64>load<u32>(ptr + H_TENSORS_OFFSET) != HEADER_SIZE) return fail(STATUS_BAD_LAYOUT, H_TENSORS_OFFSET);
-  if (<u64>load<u32>(ptr + H_OPS_OFFSET) != opsOffset) return fail(STATUS_BAD_LAYOUT, H_OPS_OFFSET);
-  if (<u64>load<u32>(ptr + H_PARAMS_OFFSET) != paramsOffset) return fail(STATUS_BAD_LAYOUT, H_PARAMS_OFFSET);
-  paramsSize = <u64>load<u32>(ptr + H_PARAMS_SIZE);
+  if (<u64>load<u32>(h + H_TENSORS_OFFSET) != HEADER_SIZE) return fail(STATUS_BAD_LAYOUT, H_TENSORS_OFFSET);
+  if (<u64>load<u32>(h + H_OPS_OFFSET) != opsOffset) return fail(STATUS_BAD_LAYOUT, H_OPS_OFFSET);
+  if (<u64>load<u32>(h + H_PARAMS_OFFSET) != paramsOffset) return fail(STATUS_BAD_LAYOUT, H_PARAMS_OFFSET);
+  paramsSize = <u64>load<u32>(h + H_PARAMS_SIZE);
   if (paramsOffset > <u64>fileSize || paramsSize != <u64>fileSize - paramsOffset || (paramsSize & (FORMAT_ALIGN - 1)) != 0) {
     return fail(STATUS_BAD_LAYOUT, H_PARAMS_SIZE);
   }
-  if (load<u32>(ptr + H_RESERVED) != 0) return fail(STATUS_BAD_LAYOUT, H_RESERVED);
-  modelInput = <u32>load<u16>(ptr + H_INPUT_TENSOR);
-  const modelOutput = <u32>load<u16>(ptr + H_OUTPUT_TENSOR);
+  if (load<u32>(h + H_RESERVED) != 0) return fail(STATUS_BAD_LAYOUT, H_RESERVED);
+  modelInput = <u32>load<u16>(h + H_INPUT_TENSOR);
+  const modelOutput = <u32>load<u16>(h + H_OUTPUT_TENSOR);
   if (modelInput >= tensorCount) return fail(STATUS_BAD_TENSOR, H_INPUT_TENSOR);
   if (modelOutput >= tensorCount) return fail(STATUS_BAD_TENSOR, H_OUTPUT_TENSOR);
-  // From here on every table lies inside [ptr, ptr + fileSize): paramsOffset ≤ fileSize.
+  activationBytes = <u64>load<u32>(h + H_ACTIVATION_BYTES);
+  // From here on every table lies inside the file: paramsOffset ≤ fileSize.
 
   // 3. tensor records
-  activationBytes = <u64>load<u32>(ptr + H_ACTIVATION_BYTES);
   for (let i: u32 = 0; i < tensorCount; i++) {
-    const status = checkTensor(tensorAt(i));
+    const t = record(tensorOffset(i), TENSOR_RECORD_SIZE, SLOT_TENSOR);
+    if (t == 0) return fail(STATUS_READ_FAILED, tensorOffset(i));
+    const status = checkTensor(t, tensorOffset(i));
     if (status != STATUS_OK) return status;
   }
 
   // 4. op records
-  const ops = ptr + <usize>opsOffset;
+  maxFilterBytes = 0;
   for (let i: u32 = 0; i < opCount; i++) {
-    const status = checkOp(ops + <usize>i * OP_RECORD_SIZE);
+    const at = opsOffset + <u64>i * OP_RECORD_SIZE;
+    const op = record(at, OP_RECORD_SIZE, SLOT_OP);
+    if (op == 0) return fail(STATUS_READ_FAILED, at);
+    const status = checkOp(op, at);
     if (status != STATUS_OK) return status;
   }
 
   // 5. the model output is produced
   if (!isWritten(modelOutput)) return fail(STATUS_BAD_GRAPH, H_OUTPUT_TENSOR);
 
-  // 6. the arena holds blob + activations + read slack
-  const activationsOffset = align16(<u64>fileSize);
-  if (activationsOffset + activationBytes + READ_SLACK > <u64>room) return fail(STATUS_ARENA_TOO_SMALL, H_ACTIVATION_BYTES);
+  // 6. the arena holds the layout: the blob (streaming: its header and tables), the
+  // activations, (streaming) one block of filters' parameters, and the read slack
+  const resident = align16(STREAMED ? paramsOffset : <u64>fileSize);
+  const scratchNeed = STREAMED ? <u64>minScratchBytes(<i32>maxFilterBytes) : 0;
+  if (resident + activationBytes + scratchNeed + READ_SLACK > <u64>room) return fail(STATUS_ARENA_TOO_SMALL, H_ACTIVATION_BYTES);
+  if (STREAMED && !readModel(arena, <usize>paramsOffset, 0)) return fail(STATUS_READ_FAILED, 0);
 
-  setModel(ptr + HEADER_SIZE, ops, ptr + <usize>paramsOffset, ptr + <usize>activationsOffset,
+  const activations = arena + <usize>resident;
+  const scratch = activations + <usize>activationBytes;
+  setModel(arena + HEADER_SIZE, arena + <usize>opsOffset, STREAMED ? <usize>paramsOffset : arena + <usize>paramsOffset,
+    activations, scratch, room - <usize>(resident + activationBytes) - READ_SLACK,
     <i32>opCount, <i32>modelInput, <i32>modelOutput);
   return STATUS_OK;
 }
 
-function checkTensor(t: usize): i32 {
-  const at = t - blob;
+function checkTensor(t: usize, at: u64): i32 {
   if (load<u16>(t + T_HEIGHT) == 0) return fail(STATUS_BAD_TENSOR, at + T_HEIGHT);
   if (load<u16>(t + T_WIDTH) == 0) return fail(STATUS_BAD_TENSOR, at + T_WIDTH);
   if (load<u16>(t + T_CHANNELS) == 0) return fail(STATUS_BAD_TENSOR, at + T_CHANNELS);
   if (load<u8>(t + T_RESERVED) != 0) return fail(STATUS_BAD_LAYOUT, at + T_RESERVED);
   if (<u64>load<u32>(t + T_OFFSET) + tensorElems(t) > activationBytes) return fail(STATUS_BAD_TENSOR, at + T_OFFSET);
-  const scale = load<f32>(t + T_SCALE);
-  if (!(scale > 0) || scale == Infinity) return fail(STATUS_BAD_TENSOR, at + T_SCALE);
+  // a finite float32 > 0, checked on its bits (no float instruction in the kernel): sign
+  // clear, not zero, exponent not all ones (infinity, NaN)
+  const bits = load<u32>(t + T_SCALE);
+  if (bits == 0 || bits >= <u32>FLOAT32_INFINITY_BITS) return fail(STATUS_BAD_TENSOR, at + T_SCALE);
   return STATUS_OK;
 }
 
@@ -155,7 +211,7 @@ function checkTensor(t: usize): i32 {
 }
 @inline function isPool(code: i32): bool { return code == OP_MAX_POOL || code == OP_AVG_POOL; }
 
-/** [start, end) of a tensor's bytes in the activation region overlap? */
+/** [start, end) of two tensors' bytes in the activation region overlap? */
 function overlaps(a: usize, b: usize): bool {
   const a0 = <u64>load<u32>(a + T_OFFSET), b0 = <u64>load<u32>(b + T_OFFSET);
   return a0 < b0 + tensorElems(b) && b0 < a0 + tensorElems(a);
@@ -167,8 +223,7 @@ function windowExtent(inSize: i32, padA: i32, padB: i32, k: i32, s: i32, d: i32)
   return span < 0 ? 0 : span / s + 1;
 }
 
-function checkOp(op: usize): i32 {
-  const at = op - blob;
+function checkOp(op: usize, at: u64): i32 {
   const code = <i32>load<u8>(op + O_OPCODE);
 
   // opcode and reserved fields, in field order
@@ -216,20 +271,24 @@ function checkOp(op: usize): i32 {
   if (load<i8>(op + O_ACT_MIN) > load<i8>(op + O_ACT_MAX)) return fail(STATUS_BAD_QUANT, at + O_ACT_MIN);
   const shift = <i32>load<u8>(op + O_SHIFT);
   if (requantizes ? shift < SHIFT_MIN || shift > SHIFT_MAX : shift != 0) return fail(STATUS_BAD_QUANT, at + O_SHIFT);
-  const t0 = tensorAt(in0), to = tensorAt(out);
+  // the records of input0, input1 (ADD) and the output, side by side
+  const t0 = record(tensorOffset(in0), TENSOR_RECORD_SIZE, SLOT_TENSOR);
+  const t1 = code == OP_ADD ? record(tensorOffset(in1), TENSOR_RECORD_SIZE, SLOT_TENSOR + TENSOR_RECORD_SIZE) : t0;
+  const to = record(tensorOffset(out), TENSOR_RECORD_SIZE, SLOT_TENSOR + 2 * TENSOR_RECORD_SIZE);
+  if (t0 == 0 || t1 == 0 || to == 0) return fail(STATUS_READ_FAILED, at);
   if (!requantizes) {
     // pools and reshape keep the input's grid
-    if (load<i8>(to + T_ZERO_POINT) != load<i8>(t0 + T_ZERO_POINT)) return fail(STATUS_BAD_QUANT, to - blob + T_ZERO_POINT);
-    if (load<u32>(to + T_SCALE) != load<u32>(t0 + T_SCALE)) return fail(STATUS_BAD_QUANT, to - blob + T_SCALE);
+    if (load<i8>(to + T_ZERO_POINT) != load<i8>(t0 + T_ZERO_POINT)) return fail(STATUS_BAD_QUANT, tensorOffset(out) + T_ZERO_POINT);
+    if (load<u32>(to + T_SCALE) != load<u32>(t0 + T_SCALE)) return fail(STATUS_BAD_QUANT, tensorOffset(out) + T_SCALE);
   }
 
   // output shape
-  const status = checkShape(op, code, t0, to);
+  const status = checkShape(op, code, t0, t1, tensorOffset(in1), to, tensorOffset(out));
   if (status != STATUS_OK) return status;
 
   // output: written once, never the model input, not overlapping an input
   if (out == modelInput || isWritten(out) || overlaps(to, t0)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
-  if (code == OP_ADD && overlaps(to, tensorAt(in1))) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
+  if (code == OP_ADD && overlaps(to, t1)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
 
   // parameter arrays
   if (isConvLike(code)) {
@@ -240,6 +299,8 @@ function checkOp(op: usize): i32 {
     if (!paramFits(load<u32>(op + O_WEIGHTS), n * perFilter)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_WEIGHTS);
     if (!paramFits(load<u32>(op + O_BIAS), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_BIAS);
     if (!paramFits(load<u32>(op + O_MULT), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_MULT);
+    // the weights lie inside the params section, so this is below 2^32
+    if (perFilter > maxFilterBytes) maxFilterBytes = perFilter;
   }
 
   markWritten(out);
@@ -251,7 +312,7 @@ function checkOp(op: usize): i32 {
 }
 
 /** The output tensor's shape against the one the op's inputs and geometry give. */
-function checkShape(op: usize, code: i32, t0: usize, to: usize): i32 {
+function checkShape(op: usize, code: i32, t0: usize, t1: usize, at1: u64, to: usize, atOut: u64): i32 {
   let h = 1, w = 1, c = <i32>load<u16>(t0 + T_CHANNELS);
   const oc = <i32>load<u16>(to + T_CHANNELS);
   if (isWindowed(code)) {
@@ -264,19 +325,18 @@ function checkShape(op: usize, code: i32, t0: usize, to: usize): i32 {
     c = oc;
   } else if (code == OP_ADD) {
     // input1 must have input0's shape
-    const t1 = tensorAt(<u32>load<u16>(op + O_INPUT1));
     for (let f: usize = T_HEIGHT; f <= <usize>T_CHANNELS; f += 2) {
-      if (load<u16>(t1 + f) != load<u16>(t0 + f)) return fail(STATUS_SHAPE_MISMATCH, t1 - blob + f);
+      if (load<u16>(t1 + f) != load<u16>(t0 + f)) return fail(STATUS_SHAPE_MISMATCH, at1 + f);
     }
     h = <i32>load<u16>(t0 + T_HEIGHT);
     w = <i32>load<u16>(t0 + T_WIDTH);
   } else if (code == OP_RESHAPE) {
-    if (tensorElems(to) != tensorElems(t0)) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_HEIGHT);
+    if (tensorElems(to) != tensorElems(t0)) return fail(STATUS_SHAPE_MISMATCH, atOut + T_HEIGHT);
     return STATUS_OK;
   }
   // OP_GLOBAL_AVG_POOL keeps h = w = 1, c = C
-  if (<i32>load<u16>(to + T_HEIGHT) != h) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_HEIGHT);
-  if (<i32>load<u16>(to + T_WIDTH) != w) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_WIDTH);
-  if (oc != c) return fail(STATUS_SHAPE_MISMATCH, to - blob + T_CHANNELS);
+  if (<i32>load<u16>(to + T_HEIGHT) != h) return fail(STATUS_SHAPE_MISMATCH, atOut + T_HEIGHT);
+  if (<i32>load<u16>(to + T_WIDTH) != w) return fail(STATUS_SHAPE_MISMATCH, atOut + T_WIDTH);
+  if (oc != c) return fail(STATUS_SHAPE_MISMATCH, atOut + T_CHANNELS);
   return STATUS_OK;
 }

@@ -9,6 +9,7 @@ import { pool2d, globalAvgPool } from "../ops/pool";
 import { add } from "../ops/add";
 import { reshape } from "../ops/reshape";
 
+/** STATUS_OK, STATUS_NOT_LOADED, or (stream flavour) STATUS_READ_FAILED from the embedder. */
 export function runModel(): i32 {
   if (!loaded) return STATUS_NOT_LOADED;
   for (let i = 0; i < opCount; i++) {
@@ -17,7 +18,11 @@ export function runModel(): i32 {
       case OP_CONV2D:
       case OP_ADDER_CONV2D:
       case OP_DENSE:
-      case OP_ADDER_DENSE: convLike(op); break;
+      case OP_ADDER_DENSE: {
+        const status = convLike(op);
+        if (status != STATUS_OK) return status;
+        break;
+      }
       case OP_MAX_POOL:
       case OP_AVG_POOL: pool2d(op); break;
       case OP_GLOBAL_AVG_POOL: globalAvgPool(op); break;

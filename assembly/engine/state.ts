@@ -1,28 +1,37 @@
-// The loaded model, as a handful of globals pointing into the blob (which stays in
-// the arena): the op and tensor records are re-read from the blob at invoke time,
-// so nothing is copied or allocated.
+// The loaded model, as a handful of globals pointing into the arena: the op and tensor
+// records are re-read there at invoke time (the blob in the arena flavour, the copy of its
+// header and tables in the stream flavour), so nothing is allocated.
 import {
   T_HEIGHT, T_WIDTH, T_CHANNELS, T_ZERO_POINT, T_OFFSET, TENSOR_RECORD_SIZE,
 } from "../../src/format/constants";
 
 /** True after a successful load(). */
 export let loaded = false;
-/** Start of the tensor table, the op table and the params section (absolute addresses). */
+/** Start of the tensor table and the op table (addresses in the arena). */
 export let tensorTable: usize = 0;
 export let opTable: usize = 0;
+/**
+ * The params section: its address in the arena (arena flavour), or its byte offset in the
+ * model, where the embedder reads from (stream flavour).
+ */
 export let paramsBase: usize = 0;
 /** Start of the activation region (tensor offsets are relative to it). */
 export let activationBase: usize = 0;
+/** Stream flavour: where blocks of filters' parameters are read to, and its bytes. */
+export let scratchBase: usize = 0;
+export let scratchSize: usize = 0;
 export let opCount: i32 = 0;
 export let inputTensor: i32 = 0;
 export let outputTensor: i32 = 0;
 
-export function setModel(tensors: usize, ops: usize, params: usize, activations: usize,
+export function setModel(tensors: usize, ops: usize, params: usize, activations: usize, scratch: usize, scratchBytes: usize,
                          ops_: i32, input: i32, output: i32): void {
   tensorTable = tensors;
   opTable = ops;
   paramsBase = params;
   activationBase = activations;
+  scratchBase = scratch;
+  scratchSize = scratchBytes;
   opCount = ops_;
   inputTensor = input;
   outputTensor = output;

@@ -1,6 +1,6 @@
 // The window walk shared by CONV2D, ADDER_CONV2D, DENSE and ADDER_DENSE.
 //
-// For each output pixel (and chunk of up to FILTER_CHUNK filters), every kernel row
+// For each block of filters (./filter_blocks.ts) and each output pixel, every kernel row
 // is cut into runs of bytes that are consecutive in both the NHWC input and the
 // [n][i][j][c] weights: the in-bounds taps (one run when dilation_w = 1, one per
 // tap otherwise) and the padded taps left and right of them (or the whole row); an
@@ -11,16 +11,17 @@
 // multiply ops skip them (they contribute (z_x − z_x)·qw = 0).
 import {
   O_OPCODE, O_INPUT0, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H, O_STRIDE_W, O_DILATION_H,
-  O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_WEIGHTS, O_BIAS, O_MULT,
-  OP_DENSE, OP_ADDER_DENSE, OP_ADDER_CONV2D,
+  O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT,
+  OP_DENSE, OP_ADDER_DENSE, OP_ADDER_CONV2D, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import {
-  paramsBase, tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
+  tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
 } from "../engine/state";
-import { ACC, ACC_PIXEL_2, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
+import { ACC, ACC_PIXEL_2, ACC_PIXELS, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
 import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc, dot_2x4x16_i32acc } from "./conv";
 import { requantizeOutput, requantizeOutput4 } from "./requant";
+import { blockFilters, fetchBlock, blockWeights, blockBias, blockMult } from "./filter_blocks";
 
 /**
  * `rows` runs of `len` bytes against `filters` filters `filterBytes` apart from `w`: input runs
@@ -34,21 +35,21 @@ import { requantizeOutput, requantizeOutput4 } from "./requant";
   else if (xStep != 0) dot_4x16_i32acc(x, xRowStride, w + offset, filterBytes, filters, len, rows, zx);
 }
 
-/** Store the requantized outputs of `filters` filters from n on, their sums at `acc`, at `y`. */
-@inline function requantizePixel(adder: bool, acc: usize, y: usize, n: i32, filters: i32, bias: usize, mult: usize,
+/** Store the requantized outputs of a block's `filters` filters, their sums at `acc`, at `y`. */
+@inline function requantizePixel(adder: bool, acc: usize, y: usize, filters: i32, bias: usize, mult: usize,
                                  shift: i32, zOut: i32, lo: i32, hi: i32): void {
   let f = 0;
   if (ASC_FEATURE_SIMD) {
     for (; f + 4 <= filters; f += 4) {
       const sums = v128.load(acc + (<usize>f << 2));
-      const ch = <usize>(n + f) << 2;
+      const ch = <usize>f << 2;
       if (!requantizeOutput4(y + <usize>f, adder ? i32x4.neg(sums) : sums, v128.load(bias + ch), v128.load(mult + ch),
         shift, zOut, lo, hi)) break;
     }
   }
   for (; f < filters; f++) {
     const sum = load<i32>(acc + (<usize>f << 2));
-    const ch = <usize>(n + f) << 2;
+    const ch = <usize>f << 2;
     store<i8>(y + <usize>f, requantizeOutput(adder ? -sum : sum, load<i32>(bias + ch), load<i32>(mult + ch), shift, zOut, lo, hi));
   }
 }
@@ -58,7 +59,8 @@ import { requantizeOutput, requantizeOutput4 } from "./requant";
   return base >= limit ? 0 : (limit - base + d - 1) / d;
 }
 
-export function convLike(op: usize): void {
+/** Run a conv-like op: STATUS_OK, or STATUS_READ_FAILED when its parameters could not be read. */
+export function convLike(op: usize): i32 {
   const code = <i32>load<u8>(op + O_OPCODE);
   const adder = code == OP_ADDER_CONV2D || code == OP_ADDER_DENSE;
   const dense = code == OP_DENSE || code == OP_ADDER_DENSE;
@@ -76,30 +78,34 @@ export function convLike(op: usize): void {
   const lo = <i32>load<i8>(op + O_ACT_MIN), hi = <i32>load<i8>(op + O_ACT_MAX);
   const shift = <i32>load<u8>(op + O_SHIFT);
   const zx = tensorZeroPoint(tin), zOut = tensorZeroPoint(tout);
-  const x = tensorData(tin);
-  let y = tensorData(tout);
-  const weights = paramsBase + <usize>load<u32>(op + O_WEIGHTS);
-  const bias = paramsBase + <usize>load<u32>(op + O_BIAS);
-  const mult = paramsBase + <usize>load<u32>(op + O_MULT);
+  const x = tensorData(tin), out = tensorData(tout);
   const rowBytes = kw * C;
-  const filterBytes = <usize>(kh * rowBytes);
+  const filterBytes = kh * rowBytes;
+  const blockSize = blockFilters(N, filterBytes);
+  let status = STATUS_OK;
 
   memory.fill(ZERO_POINT_RUN, <u8>zx, 16);
 
-  for (let oh = 0; oh < OH; oh++) {
-    const ihBase = oh * sh - padTop;
-    const rowsInside = ihBase >= 0 && ihBase + (kh - 1) * dh < H;
-    for (let ow = 0; ow < OW; ow++) {
-      const iwBase = ow * sw - padLeft;
-      // taps [j0, j1) of each kernel row fall inside the input's width
-      const j0 = min(kw, tapsBelow(iwBase, dw, 0));
-      const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
-      const interior = dw == 1 && j0 == 0 && j1 == kw && rowsInside;
-      // SIMD: two interior pixels side by side share each weight load
-      const pixels = ASC_FEATURE_SIMD && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
-      for (let n = 0; n < N; n += FILTER_CHUNK) {
-        const w = weights + <usize>n * filterBytes;
-        const filters = min(FILTER_CHUNK, N - n);
+  // one block of filters at a time over every output pixel
+  for (let n = 0; n < N; n += blockSize) {
+    const filters = min(blockSize, N - n);
+    if (!fetchBlock(op, n, filters, filterBytes)) {
+      status = STATUS_READ_FAILED;
+      break;
+    }
+    const w = blockWeights;
+    let y = out + <usize>n;
+    for (let oh = 0; oh < OH; oh++) {
+      const ihBase = oh * sh - padTop;
+      const rowsInside = ihBase >= 0 && ihBase + (kh - 1) * dh < H;
+      for (let ow = 0; ow < OW; ow++) {
+        const iwBase = ow * sw - padLeft;
+        // taps [j0, j1) of each kernel row fall inside the input's width
+        const j0 = min(kw, tapsBelow(iwBase, dw, 0));
+        const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
+        const interior = dw == 1 && j0 == 0 && j1 == kw && rowsInside;
+        // SIMD: two interior pixels side by side share each weight load
+        const pixels = ASC_FEATURE_SIMD && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
         clearAcc(filters, pixels);
         if (pixels == 2) {
           const xp = x + <usize>((ihBase * W + iwBase) * C), xPixelStride = <usize>(sw * C), xRowStride = <usize>(dh * W * C);
@@ -127,14 +133,18 @@ export function convLike(op: usize): void {
             runs(adder, ZERO_POINT_RUN, 0, 0, w, filterBytes, filters, row + <usize>(j1 * C), (kw - j1) * C, 1, zx);
           }
         }
-        requantizePixel(adder, ACC, y, n, filters, bias, mult, shift, zOut, lo, hi);
-        if (pixels == 2) requantizePixel(adder, ACC_PIXEL_2, y + <usize>N, n, filters, bias, mult, shift, zOut, lo, hi);
-        y += <usize>filters;
+        requantizePixel(adder, ACC, y, filters, blockBias, blockMult, shift, zOut, lo, hi);
+        y += <usize>N;
+        if (pixels == 2) {
+          requantizePixel(adder, ACC_PIXEL_2, y, filters, blockBias, blockMult, shift, zOut, lo, hi);
+          y += <usize>N;
+          ow++;
+        }
       }
-      if (pixels == 2) { y += <usize>N; ow++; }
     }
   }
   // static memory outside the arena is left as found (zeros), call after call
   memory.fill(ZERO_POINT_RUN, 0, 16);
-  clearAcc(FILTER_CHUNK, 2);
+  clearAcc(FILTER_CHUNK, ACC_PIXELS);
+  return status;
 }

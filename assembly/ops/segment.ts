@@ -2,15 +2,20 @@
 // the filter pointers of a block of four, and the masks for runs whose length is not a
 // multiple of 16.
 
-/** Output channels of one pixel accumulated per pass (a multiple of 4). */
-export const FILTER_CHUNK = 256;
+/**
+ * Most output channels of one pixel accumulated per pass (a multiple of 4). The scalar build,
+ * the one small cores run, keeps its static memory small.
+ */
+export const FILTER_CHUNK: i32 = ASC_FEATURE_SIMD ? 256 : 64;
+/** Output pixels computed together: two interior pixels side by side in the SIMD build. */
+export const ACC_PIXELS: i32 = ASC_FEATURE_SIMD ? 2 : 1;
 
 /**
- * FILTER_CHUNK i32 sums, one per filter of the chunk being computed (see conv_common.ts), for
- * each of the (up to) two output pixels computed together: the second pixel's at ACC_PIXEL_2.
+ * FILTER_CHUNK i32 sums, one per filter of the block being computed (see conv_common.ts), for
+ * each of the output pixels computed together: the second pixel's at ACC_PIXEL_2.
  */
-export const ACC: usize = memory.data(2 * FILTER_CHUNK * 4, 16);
-export const ACC_PIXEL_2: usize = ACC + FILTER_CHUNK * 4;
+export const ACC: usize = memory.data(ACC_PIXELS * FILTER_CHUNK * 4, 16);
+export const ACC_PIXEL_2: usize = ACC + <usize>FILTER_CHUNK * 4;
 
 /**
  * 16 bytes 0xFF then 16 bytes 0: the 16 bytes at TAIL_MASK + 16 − r select the

@@ -7,8 +7,9 @@
 // output file: the same invoke-only figure the other runtimes report.
 // It imports WASI (wasi_snapshot_preview1) only and reuses the kernel's engine
 // functions, so its outputs are the kernel's outputs byte for byte. It allocates
-// nothing: the model is read straight into the arena, the input straight into
-// the input tensor, and messages are assembled in a fixed scratch buffer.
+// nothing: the model is read straight into the arena (stream build: the engine reads the
+// slices it needs from the open model file), the input straight into the input tensor, and
+// messages are assembled in a fixed scratch buffer.
 //
 // Exit codes: 0 ok, 1 usage, 2 file error, 3 load() rejected the model,
 // 4 invoke() failed, 5 the input file has the wrong size.
@@ -16,11 +17,12 @@ import {
   engineArenaPtr, engineArenaSize, engineLoad, engineErrorOffset, engineInvoke,
   engineInputPtr, engineInputSize, engineOutputPtr, engineOutputSize,
 } from "../engine/engine";
+import { STREAMED, setModelFile } from "../engine/source";
 import {
   STATUS_OK, STATUS_TRUNCATED, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_FLAGS,
   STATUS_BAD_CRC, STATUS_BAD_LAYOUT, STATUS_BAD_TENSOR, STATUS_BAD_OP, STATUS_SHAPE_MISMATCH,
   STATUS_PARAM_OUT_OF_RANGE, STATUS_ARENA_TOO_SMALL, STATUS_NOT_LOADED, STATUS_BAD_QUANT,
-  STATUS_BAD_BUFFER, STATUS_BAD_GRAPH,
+  STATUS_BAD_BUFFER, STATUS_BAD_GRAPH, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 
 // ---- wasi_snapshot_preview1 ------------------------------------------------
@@ -41,6 +43,8 @@ declare function path_open(
 declare function fd_read(fd: u32, iovs: usize, iovsLen: usize, nread: usize): u16;
 @external("wasi_snapshot_preview1", "fd_write")
 declare function fd_write(fd: u32, iovs: usize, iovsLen: usize, nwritten: usize): u16;
+@external("wasi_snapshot_preview1", "fd_seek")
+declare function fd_seek(fd: u32, offset: i64, whence: u8, newOffset: usize): u16;
 @external("wasi_snapshot_preview1", "fd_close")
 declare function fd_close(fd: u32): u16;
 @external("wasi_snapshot_preview1", "proc_exit")
@@ -56,6 +60,8 @@ const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
 const OFLAGS_CREAT: u16 = 1;
 const OFLAGS_TRUNC: u16 = 8;
 const RIGHT_FD_READ: u64 = 1 << 1;
+const RIGHT_FD_SEEK: u64 = 1 << 2;
+const WHENCE_END: u8 = 2;
 const RIGHT_FD_WRITE: u64 = 1 << 6;
 
 const EXIT_USAGE: u32 = 1;
@@ -145,6 +151,7 @@ function statusName(status: i32): string {
     case STATUS_BAD_QUANT: return "BAD_QUANT";
     case STATUS_BAD_BUFFER: return "BAD_BUFFER";
     case STATUS_BAD_GRAPH: return "BAD_GRAPH";
+    case STATUS_READ_FAILED: return "READ_FAILED";
     default: return "UNKNOWN";
   }
 }
@@ -303,10 +310,8 @@ function readInput(): void {
   fd_close(inputFd);
 }
 
-export function _start(): void {
-  const repeat = readArgs();
-
-  // Model: straight into the arena, then load() validates it in place.
+/** The model file straight into the arena (arena flavour); its length. */
+function readModelIntoArena(): usize {
   const arena = engineArenaPtr();
   const arenaSize = <u64>engineArenaSize();
   const modelFd = openArg(ARG_MODEL, 0, RIGHT_FD_READ);
@@ -317,7 +322,26 @@ export function _start(): void {
     fail(EXIT_LOAD);
   }
   fd_close(modelFd);
-  const status = engineLoad(arena, <usize>modelLen);
+  return <usize>modelLen;
+}
+
+/** The model file left open for the engine to read slices from (stream flavour); its length. */
+function openModelForStreaming(): usize {
+  const modelFd = openArg(ARG_MODEL, 0, RIGHT_FD_READ | RIGHT_FD_SEEK);
+  const errno = fd_seek(modelFd, 0, WHENCE_END, CELL);
+  if (errno != 0 || load<u64>(CELL) > 0x7fffffff) {
+    put("addernet-wasi: cannot size "); putArg(ARG_MODEL); put(" (WASI errno "); putInt(errno); put(")");
+    fail(EXIT_FILE);
+  }
+  setModelFile(modelFd);
+  return <usize>load<u64>(CELL);
+}
+
+export function _start(): void {
+  const repeat = readArgs();
+
+  const modelLen = STREAMED ? openModelForStreaming() : readModelIntoArena();
+  const status = engineLoad(STREAMED ? 0 : engineArenaPtr(), modelLen);
   if (status != STATUS_OK) {
     put("addernet-wasi: load failed: "); putArg(ARG_MODEL); put(": status "); putInt(status);
     put(" ("); put(statusName(status)); put(") at byte offset "); putInt(engineErrorOffset());

@@ -20,6 +20,10 @@ export const OP_RECORD_SIZE = 40;
 export const FORMAT_ALIGN = 16;
 /** Marks an unused tensor-index field in an op record. */
 export const NO_TENSOR = 0xffff;
+/** Most tensors a model may have (tensor_count ≤ this): readers keep one bit per tensor. */
+export const MAX_TENSORS = 4096;
+/** Bits of float32 +infinity: a scale's bits must lie in (0, this) (finite, > 0). */
+export const FLOAT32_INFINITY_BITS = 0x7f800000;
 
 // header field offsets
 export const H_MAGIC = 0;
@@ -108,9 +112,20 @@ export const STATUS_NOT_LOADED = -12;
 export const STATUS_BAD_QUANT = -13;
 export const STATUS_BAD_BUFFER = -14;
 export const STATUS_BAD_GRAPH = -15;
+/** Stream flavour: the embedder's read_model reported a failure. */
+export const STATUS_READ_FAILED = -16;
 
 /** Version of the exported function set (docs/ABI.md). */
 export const ABI_VERSION = 1;
+/** abi_flags() bit: the stream flavour (the model is read through the read_model import). */
+export const ABI_FLAG_STREAMED_MODEL = 1;
+
+/**
+ * Stream flavour: a block of F filters' parameters in the scratch takes
+ * 2·align16(4·F) bytes (bias, mult) + F·(bytes of one filter's weights); the
+ * smallest block (F = 1) is SCRATCH_BLOCK_OVERHEAD + the filter's bytes.
+ */
+export const SCRATCH_BLOCK_OVERHEAD = 32;
 
 /**
  * SIMD loops may load up to 15 bytes past the last byte they use (the extra

@@ -97,7 +97,9 @@ function checkEnvelope(bytes: Uint8Array, view: DataView): Header {
 
 /** Step 2: layout fields in field order, then the model input and output indices. */
 function checkHeaderLayout(h: Header): void {
-  if (h.tensorCount < 1) fail(C.STATUS_BAD_LAYOUT, C.H_TENSOR_COUNT, `tensor_count: expected ≥ 1, found 0`);
+  if (h.tensorCount < 1 || h.tensorCount > C.MAX_TENSORS) {
+    fail(C.STATUS_BAD_LAYOUT, C.H_TENSOR_COUNT, `tensor_count: expected 1…${C.MAX_TENSORS}, found ${h.tensorCount}`);
+  }
   if (h.opCount < 1) fail(C.STATUS_BAD_LAYOUT, C.H_OP_COUNT, `op_count: expected ≥ 1, found 0`);
   const canonical = canonicalOffsets(h.tensorCount, h.opCount);
   if (h.tensorsOffset !== canonical.tensors) {

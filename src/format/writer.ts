@@ -92,9 +92,8 @@ function checkOpEncodable(model: QModel, op: QOp, index: number): void {
 }
 
 function checkModelEncodable(model: QModel): void {
-  const count: IntRange = { name: "u16 count", min: 1, max: 0xffff };
-  checkInt(model.tensors.length, count, "tensor count");
-  checkInt(model.ops.length, count, "op count");
+  checkInt(model.tensors.length, { name: "tensor count (MAX_TENSORS)", min: 1, max: C.MAX_TENSORS }, "tensor count");
+  checkInt(model.ops.length, { name: "u16 count", min: 1, max: 0xffff }, "op count");
   const tensorIndex: IntRange = { name: "tensor index", min: 0, max: model.tensors.length - 1 };
   checkInt(model.input, tensorIndex, "model input");
   checkInt(model.output, tensorIndex, "model output");

@@ -1,19 +1,25 @@
-// Node loader for the kernel module (build/addernet.<build>.wasm, docs/ABI.md):
-// compile, instantiate with no imports, load a model blob, run inferences.
+// Node loader for the kernel module (docs/ABI.md): compile, instantiate, load a model, run
+// inferences. Two flavours: the arena flavour (build/addernet.<build>.wasm, zero imports) gets
+// the model copied into its arena; the stream flavour (build/addernet-stream.<build>.wasm)
+// reads slices of the model through its one import, served here from the model's bytes.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { ABI_VERSION, STATUS_OK } from "../format/constants.js";
+import { ABI_FLAG_STREAMED_MODEL, ABI_VERSION, STATUS_OK } from "../format/constants.js";
 import { statusName } from "../format/errors.js";
 
 export { statusName };
 
 export type KernelBuild = "simd" | "scalar";
 export const KERNEL_BUILDS: readonly KernelBuild[] = ["simd", "scalar"];
+/** Where the kernel reads the model from: a copy in its arena, or slices through read_model. */
+export type KernelFlavour = "arena" | "stream";
+export const KERNEL_FLAVOURS: readonly KernelFlavour[] = ["arena", "stream"];
 
 /** The exports of docs/ABI.md. */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   abi_version(): number;
+  abi_flags(): number;
   arena_ptr(): number;
   arena_size(): number;
   load(ptr: number, len: number): number;
@@ -27,24 +33,35 @@ export interface KernelExports {
   __data_end: WebAssembly.Global;
 }
 
-/** Path of a build's module. Resolved from this file, so it works from src/runtime and dist/runtime. */
-export function kernelWasmPath(build: KernelBuild): string {
+/** Path of a kernel module. Resolved from this file, so it works from src/runtime and dist/runtime. */
+export function kernelWasmPath(build: KernelBuild, flavour: KernelFlavour = "arena"): string {
   if (!KERNEL_BUILDS.includes(build)) throw new Error(`unknown kernel build "${build}": expected "simd" or "scalar"`);
-  return fileURLToPath(new URL(`../../build/addernet.${build}.wasm`, import.meta.url));
+  if (!KERNEL_FLAVOURS.includes(flavour)) throw new Error(`unknown kernel flavour "${flavour}": expected "arena" or "stream"`);
+  const name = flavour === "stream" ? "addernet-stream" : "addernet";
+  return fileURLToPath(new URL(`../../build/${name}.${build}.wasm`, import.meta.url));
 }
 
-/** Compile a build's module (from `wasm` if given, else from kernelWasmPath(build)). */
-export async function compileKernel(build: KernelBuild, wasm?: Uint8Array): Promise<WebAssembly.Module> {
+/** Compile a kernel module (from `wasm` if given, else from kernelWasmPath(build, flavour)). */
+export async function compileKernel(build: KernelBuild, wasm?: Uint8Array, flavour: KernelFlavour = "arena"): Promise<WebAssembly.Module> {
   let bytes = wasm;
   if (bytes === undefined) {
-    const path = kernelWasmPath(build);
+    const path = kernelWasmPath(build, flavour);
     try {
       bytes = await readFile(path);
     } catch (e) {
-      throw new Error(`cannot read the ${build} kernel at ${path} (run \`npm run build:wasm\`): ${(e as Error).message}`);
+      throw new Error(`cannot read the ${build} ${flavour} kernel at ${path} (run \`npm run build:wasm\`): ${(e as Error).message}`);
     }
   }
   return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+}
+
+/** A module's flavour, from its imports: none (arena) or exactly addernet.read_model (stream). */
+export function kernelFlavourOf(module: WebAssembly.Module): KernelFlavour {
+  const imports = WebAssembly.Module.imports(module);
+  if (imports.length === 0) return "arena";
+  const [only] = imports;
+  if (imports.length === 1 && only!.module === "addernet" && only!.name === "read_model" && only!.kind === "function") return "stream";
+  throw new Error(`not a kernel module: imports ${imports.map((i) => `${i.module}.${i.name}`).join(", ")}`);
 }
 
 /** load() or invoke() returned a negative STATUS_*. */
@@ -64,24 +81,50 @@ export class KernelStatusError extends Error {
   }
 }
 
+/** Bytes the stream flavour has read through read_model since the counters were reset. */
+export interface StreamCounters {
+  reads: number;
+  bytes: number;
+}
+
 /** One instance of the kernel module: holds one model at a time. */
 export class KernelInstance {
   readonly build: KernelBuild;
+  readonly flavour: KernelFlavour;
   readonly exports: KernelExports;
   private loadedModel = false;
+  /** Stream flavour: the model read_model serves slices of. */
+  private source: Uint8Array = new Uint8Array(0);
+  readonly streamed: StreamCounters = { reads: 0, bytes: 0 };
 
-  private constructor(build: KernelBuild, exports: KernelExports) {
+  private constructor(build: KernelBuild, flavour: KernelFlavour, instance: (k: KernelInstance) => WebAssembly.Instance) {
     this.build = build;
-    this.exports = exports;
+    this.flavour = flavour;
+    this.exports = instance(this).exports as unknown as KernelExports;
   }
 
+  /** An instance of `module` (default: the build's arena-flavour kernel); its flavour comes from its imports. */
   static async create(build: KernelBuild, module?: WebAssembly.Module): Promise<KernelInstance> {
     const mod = module ?? (await compileKernel(build));
-    const instance = await WebAssembly.instantiate(mod, {});
-    const exports = instance.exports as unknown as KernelExports;
-    const version = exports.abi_version();
+    const flavour = kernelFlavourOf(mod);
+    const k = new KernelInstance(build, flavour, (self) => new WebAssembly.Instance(mod, flavour === "stream" ? {
+      addernet: { read_model: (dst: number, len: number, offset: number) => self.readModel(dst >>> 0, len >>> 0, offset >>> 0) },
+    } : {}));
+    const version = k.exports.abi_version();
     if (version !== ABI_VERSION) throw new Error(`kernel ABI version ${version}, expected ${ABI_VERSION}`);
-    return new KernelInstance(build, exports);
+    const streams = (k.exports.abi_flags() & ABI_FLAG_STREAMED_MODEL) !== 0;
+    if (streams !== (flavour === "stream")) throw new Error(`kernel abi_flags() ${k.exports.abi_flags()} disagrees with its imports (${flavour} flavour)`);
+    return k;
+  }
+
+  /** The embedder's side of read_model: a bounds-checked copy; non-zero refuses. */
+  private readModel(dst: number, len: number, offset: number): number {
+    const memory = this.exports.memory.buffer;
+    if (offset + len > this.source.length || dst + len > memory.byteLength) return 1;
+    new Uint8Array(memory, dst, len).set(this.source.subarray(offset, offset + len));
+    this.streamed.reads++;
+    this.streamed.bytes += len;
+    return 0;
   }
 
   get memory(): WebAssembly.Memory {
@@ -101,14 +144,24 @@ export class KernelInstance {
     return this.exports.output_size();
   }
 
-  /** Copy the blob into the arena and validate it; throws KernelStatusError if the kernel rejects it. */
+  /**
+   * Validate and install a model; throws KernelStatusError if the kernel rejects it. The arena
+   * flavour copies the blob into the arena; the stream flavour keeps a reference to it and
+   * reads from it during load and every invoke.
+   */
   load(blob: Uint8Array): void {
     this.loadedModel = false;
-    if (blob.length > this.arenaSize) {
-      throw new Error(`model blob of ${blob.length} bytes does not fit the ${this.arenaSize}-byte arena of the ${this.build} kernel`);
+    let status: number;
+    if (this.flavour === "stream") {
+      this.source = blob;
+      status = this.exports.load(0, blob.length);
+    } else {
+      if (blob.length > this.arenaSize) {
+        throw new Error(`model blob of ${blob.length} bytes does not fit the ${this.arenaSize}-byte arena of the ${this.build} kernel`);
+      }
+      new Uint8Array(this.memory.buffer, this.arenaPtr, blob.length).set(blob);
+      status = this.exports.load(this.arenaPtr, blob.length);
     }
-    new Uint8Array(this.memory.buffer, this.arenaPtr, blob.length).set(blob);
-    const status = this.exports.load(this.arenaPtr, blob.length);
     if (status !== STATUS_OK) throw new KernelStatusError("load", status, this.exports.error_offset());
     this.loadedModel = true;
   }

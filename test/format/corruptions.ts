@@ -28,7 +28,8 @@ export const cases: Case[] = [
   { what: "a flag set", bytes: edit((v) => v.setUint16(6, 0x8000, true)), status: C.STATUS_BAD_FLAGS, offset: 6, message: /flags: unknown bits 0x00008000/ },
   { what: "a flipped parameter byte", bytes: edit((_, b) => (b[b.length - 20] ^= 1), true), status: C.STATUS_BAD_CRC, offset: 12, message: new RegExp(`bad CRC-32: header says 0x[0-9a-f]{8}, bytes \\[16, ${good.length}\\) give 0x[0-9a-f]{8}`) },
   // 2. header layout
-  { what: "no tensors", bytes: edit((v) => v.setUint16(16, 0, true)), status: C.STATUS_BAD_LAYOUT, offset: 16, message: /tensor_count: expected ≥ 1, found 0/ },
+  { what: "no tensors", bytes: edit((v) => v.setUint16(16, 0, true)), status: C.STATUS_BAD_LAYOUT, offset: 16, message: /tensor_count: expected 1…4096, found 0/ },
+  { what: "more tensors than MAX_TENSORS", bytes: edit((v) => v.setUint16(16, C.MAX_TENSORS + 1, true)), status: C.STATUS_BAD_LAYOUT, offset: 16, message: /tensor_count: expected 1…4096, found 4097/ },
   { what: "no ops", bytes: edit((v) => v.setUint16(18, 0, true)), status: C.STATUS_BAD_LAYOUT, offset: 18, message: /op_count: expected ≥ 1/ },
   { what: "non-canonical tensors_offset", bytes: edit((v) => v.setUint32(28, 64, true)), status: C.STATUS_BAD_LAYOUT, offset: 28, message: /tensors_offset: expected 48, found 64/ },
   { what: "non-canonical ops_offset", bytes: edit((v) => v.setUint32(32, 176, true)), status: C.STATUS_BAD_LAYOUT, offset: 32, message: /ops_offset: expected 160 for 7 tensors, found 176/ },

@@ -9,7 +9,7 @@ import { KERNEL_BUILDS, compileKernel, kernelWasmPath, KernelInstance } from "..
 import { convLayerModel, randomInt8 } from "./models.js";
 
 const ABI_EXPORTS = [
-  "__data_end", "__heap_base", "abi_version", "arena_ptr", "arena_size", "error_offset", "input_ptr",
+  "__data_end", "__heap_base", "abi_flags", "abi_version", "arena_ptr", "arena_size", "error_offset", "input_ptr",
   "input_size", "invoke", "load", "memory", "output_ptr", "output_size",
 ];
 

@@ -1,0 +1,54 @@
+// Blocks of filters: the unit in which conv-like ops take their parameters.
+//
+// Arena flavour: a block is up to FILTER_CHUNK filters, read in place in the params section.
+// Stream flavour: a block is as many filters as the scratch holds, its bias, multipliers and
+// weights read through the embedder (three contiguous slices of the model) before the block's
+// outputs are computed; every weight is read once per invoke.
+import { FORMAT_ALIGN, SCRATCH_BLOCK_OVERHEAD, O_WEIGHTS, O_BIAS, O_MULT } from "../../src/format/constants";
+import { STREAMED, readModel } from "../engine/source";
+import { paramsBase, scratchBase, scratchSize } from "../engine/state";
+import { FILTER_CHUNK } from "./segment";
+
+@inline function align16(n: usize): usize {
+  return (n + (FORMAT_ALIGN - 1)) & ~(<usize>FORMAT_ALIGN - 1);
+}
+
+/** Scratch the smallest block (one filter of `filterBytes`) needs; 0 when there is no conv-like op. */
+export function minScratchBytes(filterBytes: i32): i32 {
+  return filterBytes == 0 ? 0 : SCRATCH_BLOCK_OVERHEAD + filterBytes;
+}
+
+/** Filters per block for an op with `n` filters of `filterBytes` each. */
+export function blockFilters(n: i32, filterBytes: i32): i32 {
+  const cap = min(n, FILTER_CHUNK);
+  if (!STREAMED) return cap;
+  // 2·align16(4·F) + F·filterBytes ≤ 8·F + 32 + F·filterBytes ≤ scratchSize; load() checked
+  // that the scratch holds one filter
+  const fit = <i32>((scratchSize - SCRATCH_BLOCK_OVERHEAD) / <usize>(filterBytes + 8));
+  return max(1, min(cap, fit));
+}
+
+/** Where the current block's parameters are (set by fetchBlock). */
+export let blockWeights: usize = 0;
+export let blockBias: usize = 0;
+export let blockMult: usize = 0;
+
+/** Make filters [n, n + filters) of `op` the current block; false when the embedder could not read them. */
+export function fetchBlock(op: usize, n: i32, filters: i32, filterBytes: i32): bool {
+  const weights = <usize>load<u32>(op + O_WEIGHTS) + <usize>n * <usize>filterBytes;
+  const bias = <usize>load<u32>(op + O_BIAS) + (<usize>n << 2);
+  const mult = <usize>load<u32>(op + O_MULT) + (<usize>n << 2);
+  if (!STREAMED) {
+    blockWeights = paramsBase + weights;
+    blockBias = paramsBase + bias;
+    blockMult = paramsBase + mult;
+    return true;
+  }
+  const arrayBytes = <usize>filters << 2;
+  blockBias = scratchBase;
+  blockMult = blockBias + align16(arrayBytes);
+  blockWeights = blockMult + align16(arrayBytes);
+  return readModel(blockBias, arrayBytes, paramsBase + bias)
+    && readModel(blockMult, arrayBytes, paramsBase + mult)
+    && readModel(blockWeights, <usize>filters * <usize>filterBytes, paramsBase + weights);
+}
