@@ -33,13 +33,6 @@
 extern "C" {
 #endif
 
-#ifndef ADDERNET_STATUS_READ_FAILED
-/* Returned by the stream flavour's load or invoke when addernet.read_model reported a
-   failure (a slice outside the model or outside linear memory). */
-#define ADDERNET_STATUS_READ_FAILED (-16)
-#define ADDERNET_STATUS_READ_FAILED_LOCAL 1
-#endif
-
 /* The library's own statuses, below every kernel status. */
 #define ADDERNET_E_ARGUMENT (-100)  /* NULL or out-of-range argument, or a call out of order */
 #define ADDERNET_E_NO_MEMORY (-101) /* the pool given to addernet_init is exhausted */
@@ -47,9 +40,9 @@ extern "C" {
 #define ADDERNET_E_ABI (-103)       /* a missing export, a wrong signature or ABI version */
 #define ADDERNET_E_BOUNDS (-104)    /* the kernel reported a range outside its linear memory */
 
-/* Kernel flavours (the export abi_flags(), bit 0). */
-#define ADDERNET_FLAVOUR_ARENA 0  /* no abi_flags, or bit 0 clear: model copied to arena_ptr() */
-#define ADDERNET_FLAVOUR_STREAM 1 /* bit 0 set: model read through addernet.read_model */
+/* Kernel flavours, told apart by the export abi_flags() (ADDERNET_ABI_FLAG_STREAMED_MODEL). */
+#define ADDERNET_FLAVOUR_ARENA 0  /* no abi_flags, or the bit clear: model copied to arena_ptr() */
+#define ADDERNET_FLAVOUR_STREAM 1 /* the bit set: model read through addernet.read_model */
 
 /* One kernel instance with one model loaded. Opaque; allocated from the pool. */
 typedef struct addernet_model addernet_model;

@@ -18,6 +18,10 @@
 #define ADDERNET_FORMAT_ALIGN (16)
 /** Marks an unused tensor-index field in an op record. */
 #define ADDERNET_NO_TENSOR (0xffff)
+/** Most tensors a model may have (tensor_count ≤ this): readers keep one bit per tensor. */
+#define ADDERNET_MAX_TENSORS (4096)
+/** Bits of float32 +infinity: a scale's bits must lie in (0, this) (finite, > 0). */
+#define ADDERNET_FLOAT32_INFINITY_BITS (0x7f800000)
 
 /* header field offsets */
 #define ADDERNET_H_MAGIC (0)
@@ -106,9 +110,20 @@
 #define ADDERNET_STATUS_BAD_QUANT (-13)
 #define ADDERNET_STATUS_BAD_BUFFER (-14)
 #define ADDERNET_STATUS_BAD_GRAPH (-15)
+/** Stream flavour: the embedder's read_model reported a failure. */
+#define ADDERNET_STATUS_READ_FAILED (-16)
 
 /** Version of the exported function set (docs/ABI.md). */
 #define ADDERNET_ABI_VERSION (1)
+/** abi_flags() bit: the stream flavour (the model is read through the read_model import). */
+#define ADDERNET_ABI_FLAG_STREAMED_MODEL (1)
+
+/**
+ * Stream flavour: a block of F filters' parameters in the scratch takes
+ * 2·align16(4·F) bytes (bias, mult) + F·(bytes of one filter's weights); the
+ * smallest block (F = 1) is SCRATCH_BLOCK_OVERHEAD + the filter's bytes.
+ */
+#define ADDERNET_SCRATCH_BLOCK_OVERHEAD (32)
 
 /**
  * SIMD loops may load up to 15 bytes past the last byte they use (the extra
@@ -134,6 +149,7 @@
   X(NOT_LOADED, -12) \
   X(BAD_QUANT, -13) \
   X(BAD_BUFFER, -14) \
-  X(BAD_GRAPH, -15)
+  X(BAD_GRAPH, -15) \
+  X(READ_FAILED, -16)
 
 #endif /* ADDERNET_CONSTANTS_H */

@@ -3,7 +3,7 @@
 // for it, plus the TypeScript reference's outputs.
 //
 //   node firmware/scripts/make-assets.mjs --model digits|resnet20 --flavour arena|stream
-//        --build scalar|simd --inputs N --out DIR [--kernel PATH]
+//        --build scalar|simd --inputs N --out DIR [--scratch-bytes N] [--kernel PATH]
 //
 //   DIR/model.addn     digits: models/digits/digits_adder.onnx packed as `addernet pack` does
 //                      (calibrated on models/digits/calib_x.npy); resnet20: the zoo's ResNet-20
@@ -12,7 +12,10 @@
 //                      models/digits/test_x.npy; resnet20: seeded images)
 //   DIR/expected.bin   runReference's output for each input, one after another
 //   DIR/kernel.wasm    arena flavour: build/addernet.<build>.wasm resized for this model
-//                      (src/modulegen); stream flavour: build/addernet-stream.<build>.wasm;
+//                      (src/modulegen): the model + activations + slack. Stream flavour: the
+//                      streaming kernel compiled (scripts/build-wasm.mjs) with an arena of the
+//                      model's header and tables + activations + --scratch-bytes (default 4096,
+//                      at least one filter) + slack: the weights stay in flash.
 //                      --kernel PATH: that module as it is
 //
 // Files are rewritten only when their bytes change, so make relinks only what changed.
@@ -30,6 +33,8 @@ const { samplesFromNpy } = await dist("cli/data.js");
 const { packModel } = await dist("format/writer.js");
 const { buildResNet20, calibrationSamples } = await dist("models/index.js");
 const { buildModelModule } = await dist("modulegen/index.js");
+const C = await dist("format/constants.js");
+const { buildKernel } = await import(join(root, "scripts/build-wasm.mjs"));
 const { quantizeInput } = await dist("quantize/io.js");
 const { quantize } = await dist("quantize/quantize.js");
 const { runReference } = await dist("reference/interpreter.js");
@@ -64,17 +69,25 @@ function concat(arrays) {
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }
 
-function kernelFor(model, flavour, build, kernelPath) {
-  if (kernelPath) return readFileSync(resolve(kernelPath));
-  if (flavour === "arena") return buildModelModule(model, { build });
-  const stream = join(root, "build", `addernet-stream.${build}.wasm`);
-  if (!existsSync(stream)) {
-    throw new Error(`${stream} not found: the stream flavour needs the streaming kernel build (npm run build:wasm)`);
-  }
-  return readFileSync(stream);
+const align16 = (n) => Math.ceil(n / C.FORMAT_ALIGN) * C.FORMAT_ALIGN;
+
+/** The stream flavour's arena for this model (see the kernel's loader: resident tables,
+    activations, a scratch holding at least one filter's parameters, read slack). */
+function streamArenaBytes(qmodel, model, scratchBytes) {
+  const view = new DataView(model.buffer, model.byteOffset, model.byteLength);
+  const filterBytes = Math.max(0, ...qmodel.ops.filter((op) => op.weights).map((op) => op.weights.length / op.bias.length));
+  const scratch = Math.max(scratchBytes, filterBytes ? C.SCRATCH_BLOCK_OVERHEAD + filterBytes : 0);
+  return align16(view.getUint32(C.H_PARAMS_OFFSET, true)) + view.getUint32(C.H_ACTIVATION_BYTES, true) + align16(scratch) + C.READ_SLACK;
 }
 
-function main() {
+async function kernelFor(qmodel, model, flavour, build, scratchBytes, kernelPath) {
+  if (kernelPath) return readFileSync(resolve(kernelPath));
+  if (flavour === "arena") return buildModelModule(model, { build });
+  const { binary } = await buildKernel(build, streamArenaBytes(qmodel, model, scratchBytes), "stream");
+  return binary;
+}
+
+async function main() {
   const { values } = parseArgs({
     options: {
       model: { type: "string" },
@@ -83,6 +96,7 @@ function main() {
       inputs: { type: "string", default: "4" },
       out: { type: "string" },
       kernel: { type: "string" },
+      "scratch-bytes": { type: "string", default: "4096" },
     },
   });
   const make = MODELS[values.model];
@@ -92,12 +106,14 @@ function main() {
   const count = Number(values.inputs);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--inputs must be a positive integer, found ${values.inputs}`);
   if (!values.out) throw new Error("--out DIR is required");
+  const scratchBytes = Number(values["scratch-bytes"]);
+  if (!Number.isInteger(scratchBytes) || scratchBytes < 0) throw new Error(`--scratch-bytes must be a non-negative integer, found ${values["scratch-bytes"]}`);
 
   const { qmodel, samples } = make(count);
   const model = packModel(qmodel);
   const inputs = samples.map((s) => quantizeInput(qmodel, s));
   const expected = inputs.map((x) => runReference(qmodel, x));
-  const kernel = kernelFor(model, values.flavour, values.build, values.kernel);
+  const kernel = await kernelFor(qmodel, model, values.flavour, values.build, scratchBytes, values.kernel);
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
   writeIfChanged(join(out, "model.addn"), model);
@@ -107,9 +123,7 @@ function main() {
   console.log(`${out}: model ${model.length} B, ${count} inputs of ${inputs[0].length} B, kernel ${kernel.length} B (${values.flavour}, ${values.build})`);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e) => {
   console.error(`make-assets: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
-}
+});

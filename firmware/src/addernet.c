@@ -25,6 +25,8 @@ struct addernet_model {
   an_func f[F_COUNT];
   const uint8_t *model;
   uint32_t model_bytes;
+  const uint8_t *kernel; /* NULL for aot without kernel bytes */
+  size_t kernel_bytes;
   int flavour;
   int loaded;
   int32_t error_offset;
@@ -124,6 +126,7 @@ static int call_u32(addernet_model *m, an_func f, uint32_t *result) {
 static int find(addernet_model *m, const char *name, unsigned argc, int required, an_func *f) {
   int wrong_type = 0;
   *f = an_backend_find(m->inst, name, argc, &wrong_type);
+  if (wrong_type == 2) return ADDERNET_E_RUNTIME;
   if (*f || (!required && !wrong_type)) return ADDERNET_STATUS_OK;
   an_error("kernel export `", name, wrong_type ? "` has the wrong type (all ABI exports take and return i32)" : "` not found");
   return ADDERNET_E_ABI;
@@ -159,7 +162,16 @@ static int load_model(addernet_model *m) {
   if ((status = find(m, "abi_flags", 0, 0, &f_abi_flags)) != 0) return status;
   if (f_abi_flags) {
     if ((status = call(m, f_abi_flags, 0, 0, 0, &value)) != 0) return status;
-    m->flavour = (value & 1) ? ADDERNET_FLAVOUR_STREAM : ADDERNET_FLAVOUR_ARENA;
+    m->flavour = (value & ADDERNET_ABI_FLAG_STREAMED_MODEL) ? ADDERNET_FLAVOUR_STREAM : ADDERNET_FLAVOUR_ARENA;
+  }
+  /* The flavour must agree with the import: only the stream flavour reads the model. */
+  if (m->kernel && (an_wasm_imports_function(m->kernel, m->kernel_bytes, "addernet", "read_model") == 1) !=
+                       (m->flavour == ADDERNET_FLAVOUR_STREAM)) {
+    an_error("kernel abi_flags() says the ", m->flavour == ADDERNET_FLAVOUR_STREAM ? "stream" : "arena",
+             " flavour, but it does");
+    an_error_more(m->flavour == ADDERNET_FLAVOUR_STREAM ? " not import" : " import");
+    an_error_more(" addernet.read_model");
+    return ADDERNET_E_ABI;
   }
   for (int i = 0; i < F_COUNT; i++) {
     if ((status = find(m, abi_funcs[i].name, abi_funcs[i].argc, 1, &m->f[i])) != 0) return status;
@@ -208,6 +220,8 @@ int addernet_open(addernet_model **out, const uint8_t *kernel, size_t kernel_byt
   memset(m, 0, sizeof *m);
   m->model = model;
   m->model_bytes = (uint32_t)model_bytes;
+  m->kernel = kernel;
+  m->kernel_bytes = kernel_bytes;
   m->flavour = ADDERNET_FLAVOUR_ARENA;
   m->error_offset = -1;
   uint32_t heap_base = 0;
@@ -270,9 +284,6 @@ void addernet_close(addernet_model *m) {
 const char *addernet_status_name(int status) {
   switch (status) {
     ADDERNET_STATUS_LIST(NAME_CASE)
-#ifdef ADDERNET_STATUS_READ_FAILED_LOCAL
-    NAME_CASE(READ_FAILED, ADDERNET_STATUS_READ_FAILED)
-#endif
     NAME_CASE(E_ARGUMENT, ADDERNET_E_ARGUMENT)
     NAME_CASE(E_NO_MEMORY, ADDERNET_E_NO_MEMORY)
     NAME_CASE(E_RUNTIME, ADDERNET_E_RUNTIME)

@@ -36,7 +36,8 @@ void an_backend_teardown(an_instance *inst);
 
 /*
  * The export `name` if it is a function of type (i32 x argc) -> i32; NULL with
- * *wrong_type = 0 if there is no such export, NULL with *wrong_type = 1 if its type differs.
+ * *wrong_type = 0 if there is no such export, 1 if its type differs, 2 if the runtime
+ * failed to prepare it (an_error says why).
  */
 an_func an_backend_find(an_instance *inst, const char *name, unsigned argc, int *wrong_type);
 

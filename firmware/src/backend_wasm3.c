@@ -7,9 +7,11 @@
 
 #include "addernet.h"
 #include "backend.h"
-#include "m3_env.h" /* M3Runtime.memoryLimit and M3Function.funcType: no public API in 0.5 */
+#include "m3_compile.h" /* Compile_Function */
+#include "m3_env.h"     /* M3Runtime.memoryLimit, M3Function.funcType, Module_GetFunction: no public API in 0.5 */
 #include "pool.h"
 #include "wasm3.h"
+#include "wasm_scan.h"
 
 #ifndef AN_WASM3_STACK_BYTES
 #define AN_WASM3_STACK_BYTES 2048 /* wasm3's value stack */
@@ -20,6 +22,9 @@ const char an_backend_name[] = "wasm3";
 struct an_instance {
   IM3Environment env;
   IM3Runtime runtime;
+  IM3Module module;
+  const uint8_t *kernel;
+  size_t kernel_bytes;
 };
 
 int an_backend_init(void *pool, size_t bytes) {
@@ -87,6 +92,9 @@ int an_backend_instantiate(an_instance **out, const uint8_t *kernel, size_t kern
     an_backend_teardown(inst);
     return status;
   }
+  inst->module = module;
+  inst->kernel = kernel;
+  inst->kernel_bytes = kernel_bytes;
   *out = inst;
   return ADDERNET_STATUS_OK;
 }
@@ -99,10 +107,23 @@ void an_backend_teardown(an_instance *inst) {
 }
 
 an_func an_backend_find(an_instance *inst, const char *name, unsigned argc, int *wrong_type) {
-  IM3Function f = NULL;
   *wrong_type = 0;
-  M3Result r = m3_FindFunction(&f, inst->runtime, name); /* also compiles it */
-  if (r || !f) return NULL;
+  /* wasm3 0.5 keeps one export name per function, so m3_FindFunction misses a function
+     exported under two names (the stream kernel's abi_version and abi_flags are one
+     function): find the index in the export section instead. */
+  uint32_t index;
+  if (an_wasm_export_function(inst->kernel, inst->kernel_bytes, name, &index) != 0) return NULL;
+  IM3Function f = index < inst->module->numFunctions ? Module_GetFunction(inst->module, index) : NULL;
+  if (!f || f->import.moduleUtf8) return NULL; /* re-exported import: not a kernel function */
+  if (!f->compiled) {
+    M3Result r = Compile_Function(f);
+    if (r) {
+      an_error("wasm3: compiling `", name, "`: ");
+      an_error_more(r);
+      *wrong_type = 2;
+      return NULL;
+    }
+  }
   IM3FuncType t = f->funcType;
   int ok = t->numArgs == argc && t->returnType == c_m3Type_i32;
   for (unsigned i = 0; ok && i < argc; i++) ok = t->argTypes[i] == c_m3Type_i32;

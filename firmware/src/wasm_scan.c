@@ -80,6 +80,67 @@ static int each_section(const uint8_t *wasm, size_t bytes, int (*visit)(uint8_t,
   return r.bad ? -1 : 0;
 }
 
+/* Does the name at r (a length-prefixed string) equal `want`? Advances past it. */
+static int name_is(reader *r, const char *want) {
+  uint32_t len = leb_u32(r);
+  const uint8_t *text = r->p;
+  skip(r, len);
+  return !r->bad && strlen(want) == len && memcmp(text, want, len) == 0;
+}
+
+typedef struct {
+  const char *name;   /* export or import field name looked for */
+  const char *module; /* import module (imports only) */
+  int found;
+  uint32_t index;
+} lookup;
+
+static int find_export_function(uint8_t id, reader *r, void *ctx) {
+  lookup *l = ctx;
+  if (id != SEC_EXPORT) return 0;
+  for (uint32_t n = leb_u32(r); n-- && !r->bad;) {
+    int match = name_is(r, l->name);
+    uint8_t kind = byte(r);
+    uint32_t index = leb_u32(r);
+    if (match && kind == 0 && !r->bad) {
+      l->found = 1;
+      l->index = index;
+      break;
+    }
+  }
+  return 1;
+}
+
+int an_wasm_export_function(const uint8_t *wasm, size_t bytes, const char *name, uint32_t *index) {
+  lookup l = {name, NULL, 0, 0};
+  if (each_section(wasm, bytes, find_export_function, &l) != 0 || !l.found) return -1;
+  *index = l.index;
+  return 0;
+}
+
+static int find_import_function(uint8_t id, reader *r, void *ctx) {
+  lookup *l = ctx;
+  if (id != SEC_IMPORT) return 0;
+  for (uint32_t n = leb_u32(r); n-- && !r->bad;) {
+    int match = name_is(r, l->module);
+    match = name_is(r, l->name) && match;
+    switch (byte(r)) {
+      case 0: leb_u32(r); l->found |= match; break;
+      case 1: byte(r); skip_limits(r); break;
+      case 2: skip_limits(r); break;
+      case 3: byte(r); byte(r); break;
+      default: r->bad = 1;
+    }
+  }
+  return 1;
+}
+
+int an_wasm_imports_function(const uint8_t *wasm, size_t bytes, const char *module, const char *name) {
+  lookup l = {name, module, 0, 0};
+  if (each_section(wasm, bytes, find_import_function, &l) != 0) return -1;
+  return l.found;
+}
+
 typedef struct {
   int found_export;
   uint32_t global_index; /* in the global index space (imports first) */

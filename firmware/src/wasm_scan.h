@@ -13,4 +13,14 @@
  */
 int an_wasm_heap_base(const uint8_t *wasm, size_t bytes, uint32_t *value);
 
+/*
+ * The function index (imports first) the module exports under `name`: 0 and *index, or -1.
+ * A module may export one function under several names (the kernel's optimiser merges
+ * identical functions); runtimes that keep one name per function need this to find them.
+ */
+int an_wasm_export_function(const uint8_t *wasm, size_t bytes, const char *name, uint32_t *index);
+
+/* 1 if the module imports function `module`.`name`, 0 if not, -1 if it is malformed. */
+int an_wasm_imports_function(const uint8_t *wasm, size_t bytes, const char *module, const char *name);
+
 #endif /* ADDERNET_WASM_SCAN_H */
