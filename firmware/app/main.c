@@ -92,14 +92,19 @@ static void begin_indexed(const char *key, uint64_t index, const char *suffix) {
   put("=");
 }
 
+/* Any number of bytes: the line is written out in pieces when it fills up. */
 static void put_hex_bytes(const int8_t *bytes, size_t n) {
   static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < n && line_len + 3 < sizeof line; i++) {
+  for (size_t i = 0; i < n; i++) {
+    if (line_len + 3 >= sizeof line) {
+      board_write(line);
+      line_len = 0;
+    }
     uint8_t b = (uint8_t)bytes[i];
     line[line_len++] = digits[b >> 4];
     line[line_len++] = digits[b & 15];
+    line[line_len] = '\0';
   }
-  line[line_len] = '\0';
 }
 
 static uint32_t crc32(const uint8_t *p, size_t n) {

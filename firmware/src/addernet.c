@@ -84,7 +84,7 @@ int32_t an_read_model(void *host, uint32_t dst, uint32_t len, uint32_t offset) {
   uint32_t size = 0;
   uint8_t *mem = an_backend_memory(m->inst, &size);
   if (!mem || !in_range(dst, len, size)) return 1;
-  memcpy(mem + dst, m->model + offset, len);
+  if (len) memcpy(mem + dst, m->model + offset, len);
   return 0;
 }
 
@@ -190,7 +190,7 @@ static int load_model(addernet_model *m) {
     uint32_t copy = m->model_bytes < arena_size ? m->model_bytes : arena_size;
     if ((status = check_range(m, "arena_ptr()", ptr, copy)) != 0) return status;
     uint32_t size;
-    memcpy(an_backend_memory(m->inst, &size) + ptr, m->model, copy);
+    if (copy) memcpy(an_backend_memory(m->inst, &size) + ptr, m->model, copy);
   }
   int32_t load_status = 0;
   if ((status = call(m, m->f[F_LOAD], 2, ptr, m->model_bytes, &load_status)) != 0) return status;
