@@ -64,7 +64,7 @@ describe("firmware library on the host", () => {
       it.each(BACKENDS)("%s: malformed models get the host reader's status and error offset", (backend) => {
         const a = readAssets(assetId(flavour));
         const base: ValidCase = { name: "digits", model: a.model, input: a.inputs[0]!, expected: new Int8Array(0) };
-        const inputs = tempFile("one-input.bin", a.inputs[0]!);
+        const inputs = tempFile("one-input.bin", new Uint8Array(a.inputs[0]!.buffer));
         const wrong: string[] = [];
         for (const c of malformedCases(base)) {
           const r = runHost(backend, assetId(flavour), a.kernel, tempFile("bad.addn", c.model), inputs);
