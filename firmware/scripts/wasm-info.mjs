@@ -24,7 +24,8 @@ function skipLimits(r) {
  * @param {Uint8Array} bytes
  * @returns {{ imports: {module: string, name: string, params: string[], results: string[]}[],
  *             exports: {name: string, params: string[], results: string[]}[],
- *             heapBase: number | undefined, crc32: number, bytes: number }}
+ *             heapBase: number | undefined, memoryBytes: number, crc32: number, bytes: number }}
+ * memoryBytes: the initial size of its memory (pages × 64 KiB; 0 without a memory)
  */
 export function kernelInfo(bytes) {
   const sections = readSections(bytes);
@@ -84,5 +85,13 @@ export function kernelInfo(bytes) {
       }
     }
   }
-  return { imports, exports, heapBase, crc32: crc32(bytes, 0) >>> 0, bytes: bytes.length };
+  let memoryBytes = 0;
+  if (body(SECTION.memory)) {
+    const r = new ByteReader(body(SECTION.memory));
+    if (r.u32() > 0) {
+      r.byte();
+      memoryBytes = r.u32() * 65536;
+    }
+  }
+  return { imports, exports, heapBase, memoryBytes, crc32: crc32(bytes, 0) >>> 0, bytes: bytes.length };
 }
