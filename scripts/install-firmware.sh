@@ -4,16 +4,19 @@
 # checks (well under a second).
 #
 #   Debian packages   gcc-arm-none-eabi + libnewlib-arm-none-eabi (cross compiler, newlib-nano),
-#                     qemu-system-arm (the boards), wabt (wasm2c and wat2wasm for the aot backend)
+#                     qemu-system-arm (the boards), wabt (wasm2c and wat2wasm for the aot backend),
+#                     libsimde-dev (SIMDe headers for WAMR's SIMD build, backend wamr-simd)
 #   build/firmware/third_party/wamr   -> WAMR's tree as vendored by the crate wamrx-sys 0.3.0
 #   build/firmware/third_party/wasm3  -> wasm3 0.5's sources as vendored by the crate wasm3-sys 0.3.0
+#   build/firmware/third_party/simde-include/simde -> /usr/include/simde (so the cross build
+#                     sees SIMDe without seeing the host's /usr/include)
 #
 # The two crates are the ones harness/Cargo.lock pins, fetched by cargo into its own cache.
 #
 # Usage: scripts/install-firmware.sh
 set -euo pipefail
 
-DEBIAN_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm wabt)
+DEBIAN_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm wabt libsimde-dev)
 # Versions the firmware build is checked against (see firmware/README.md).
 GCC_MAJOR="12"
 QEMU_SERIES="7.2"
@@ -90,9 +93,11 @@ link_sources() {
   wasm3="$(crate_dir "$WASM3_CRATE" "$WASM3_CRATE_VERSION")/wasm3/source"
   [ -f "$wamr/core/iwasm/include/wasm_export.h" ] || fail "no WAMR tree at $wamr"
   [ -f "$wasm3/wasm3.h" ] || fail "no wasm3 sources at $wasm3"
-  mkdir -p "$THIRD_PARTY"
+  [ -f /usr/include/simde/wasm/simd128.h ] || fail "no SIMDe headers at /usr/include/simde (libsimde-dev)"
+  mkdir -p "$THIRD_PARTY/simde-include"
   ln -sfn "$wamr" "$THIRD_PARTY/wamr"
   ln -sfn "$wasm3" "$THIRD_PARTY/wasm3"
+  ln -sfn /usr/include/simde "$THIRD_PARTY/simde-include/simde"
   say "WAMR ($WAMR_CRATE $WAMR_CRATE_VERSION) -> build/firmware/third_party/wamr"
   say "wasm3 ($WASM3_CRATE $WASM3_CRATE_VERSION) -> build/firmware/third_party/wasm3"
 }

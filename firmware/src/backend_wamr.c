@@ -13,7 +13,11 @@
 #define AN_WAMR_STACK_BYTES 2048 /* the exec env's operand and frame stack */
 #endif
 
+#if WASM_ENABLE_SIMD
+const char an_backend_name[] = "wamr-simd"; /* WAMR with SIMD128 (SIMDe), for the SIMD kernel */
+#else
 const char an_backend_name[] = "wamr";
+#endif
 
 struct an_instance {
   wasm_module_t module;

@@ -44,8 +44,9 @@ describe("firmware library on the host", () => {
 
   describe.skipIf(hostReason !== undefined && !IN_CI)("backends", () => {
     beforeAll(() => {
-      make(["host-wamr", "host-wasm3", "host-aot", "test-modules"]);
+      make(["host-wamr", "host-wasm3", "host-aot", "host-wamr-simd", "test-modules"]);
       make(["host-aot", "FLAVOUR=stream"]);
+      for (const flavour of FLAVOURS) make(["assets", "KERNEL_BUILD=simd", `FLAVOUR=${flavour}`]);
       for (const k of [PROBE, MISBEHAVING, ABI_V2]) make(["host-aot", `KERNEL=${k}`]);
     });
 
@@ -59,6 +60,15 @@ describe("firmware library on the host", () => {
         expect(a.inputs.length).toBeGreaterThanOrEqual(4);
         expect(outputsHex(r, a.inputs.length)).toEqual(referenceHex(a.model, a.inputs));
         expect(r.kv.get("kernel_unchanged")).toBe("1");
+      });
+
+      it(`wamr-simd: the SIMD kernel's outputs equal the TypeScript reference byte for byte`, () => {
+        const a = readAssets(`digits-${flavour}-simd`);
+        const r = runHost("wamr-simd", "", a.kernel, join(a.dir, "model.addn"), join(a.dir, "inputs.bin"));
+        expect(r.status, describeRun("wamr-simd", r)).toBe(0);
+        expect(r.kv.get("runtime")).toBe("wamr-simd");
+        expect(r.kv.get("kernel_flavour")).toBe(flavour);
+        expect(outputsHex(r, a.inputs.length)).toEqual(referenceHex(a.model, a.inputs));
       });
 
       it.each(BACKENDS)("%s: malformed models get the host reader's status and error offset", (backend) => {
@@ -167,16 +177,24 @@ describe("firmware on the QEMU boards", () => {
   });
 
   describe.skipIf(boardReason !== undefined && !IN_CI)("boards", () => {
-    const images = BOARDS.flatMap((board) => BACKENDS.flatMap((backend) => FLAVOURS.map((flavour) => ({ board, backend, flavour }))));
-    const elf = (board: Board, backend: Backend, flavour: string) => join(OUT, board, backend, assetId(flavour), "fw.elf");
+    // WAMR's SIMD build (the SIMD kernel) on one board: SIMDe emulates SIMD128 on the M4
+    const images = [
+      ...BOARDS.flatMap((board) => BACKENDS.flatMap((backend) => FLAVOURS.map((flavour) => ({ board, backend: backend as Backend, flavour, build: "scalar" })))),
+      ...FLAVOURS.map((flavour) => ({ board: "netduinoplus2" as Board, backend: "wamr-simd" as Backend, flavour, build: "simd" })),
+    ];
+    const elf = (board: Board, backend: Backend, asset: string) => join(OUT, board, backend, asset, "fw.elf");
 
     beforeAll(() => {
-      for (const flavour of FLAVOURS) make([...BOARDS.flatMap((b) => BACKENDS.map((k) => `${b}-${k}`)), `FLAVOUR=${flavour}`]);
+      for (const flavour of FLAVOURS) {
+        make([...BOARDS.flatMap((b) => BACKENDS.map((k) => `${b}-${k}`)), `FLAVOUR=${flavour}`]);
+        make(["netduinoplus2-wamr-simd", "KERNEL_BUILD=simd", `FLAVOUR=${flavour}`]);
+      }
     });
 
-    it.each(images)("$board $backend $flavour: the reference's bytes, counted instructions, no heap, stack and pool within bounds", ({ board, backend, flavour }) => {
-      const a = readAssets(assetId(flavour));
-      const r = runQemu(board, elf(board, backend, flavour));
+    it.each(images)("$board $backend $flavour: the reference's bytes, counted instructions, no heap, stack and pool within bounds", ({ board, backend, flavour, build }) => {
+      const asset = `digits-${flavour}-${build}`;
+      const a = readAssets(asset);
+      const r = runQemu(board, elf(board, backend, asset));
       expect(r.status, describeRun(`${board} ${backend}`, r)).toBe(0);
       expect(r.kv.get("board")).toBe(board);
       expect(r.kv.get("runtime")).toBe(backend);

@@ -13,7 +13,8 @@ export const IN_CI = process.env.CI === "true";
 export const BOARDS = ["netduinoplus2", "mps2-an500"] as const;
 export const BACKENDS = ["wamr", "wasm3", "aot"] as const;
 export type Board = (typeof BOARDS)[number];
-export type Backend = (typeof BACKENDS)[number];
+/** wamr-simd: WAMR with SIMD128 (SIMDe), running the SIMD kernel. */
+export type Backend = (typeof BACKENDS)[number] | "wamr-simd";
 
 function onPath(tool: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
@@ -21,6 +22,9 @@ function onPath(tool: string): boolean {
 
 /** Why the firmware cannot be built here (undefined when it can). */
 export function firmwareUnavailable(boards: boolean): string | undefined {
+  if (!existsSync(join(OUT, "third_party/simde-include/simde/wasm/simd128.h"))) {
+    return "SIMDe headers not linked under build/firmware/third_party: run bash scripts/install-firmware.sh";
+  }
   const tools = ["make", "gcc", "wasm2c", "wat2wasm", ...(boards ? ["arm-none-eabi-gcc", "qemu-system-arm"] : [])];
   const missing = tools.filter((t) => !onPath(t));
   if (missing.length) return `missing ${missing.join(", ")}: run bash scripts/install-firmware.sh`;

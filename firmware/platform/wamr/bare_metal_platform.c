@@ -107,3 +107,12 @@ void os_icache_flush(void *start, size_t len) {
 /* wasm_runtime_common.c calls this on the path of natives registered through the wasm-c-api,
    whose implementation (wasm_c_api.c) is not built: nothing is ever passed to it. */
 void wasm_trap_delete(wasm_trap_t *trap) { (void)trap; }
+
+#if WASM_ENABLE_SIMD != 0 && defined(__NEWLIB__)
+/* SIMDe (f32x4.nearest, f64x2.nearest) calls C23's roundeven, which newlib 3.3 lacks.
+   rint rounds to nearest, ties to even, in the default rounding mode these cores run in. */
+double roundeven(double x);
+float roundevenf(float x);
+double roundeven(double x) { return rint(x); }
+float roundevenf(float x) { return rintf(x); }
+#endif
