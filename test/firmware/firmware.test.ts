@@ -43,11 +43,11 @@ describe("firmware library on the host", () => {
   });
 
   describe.skipIf(hostReason !== undefined && !IN_CI)("backends", () => {
-    beforeAll(() => {
-      make(["host-wamr", "host-wasm3", "host-aot", "host-wamr-simd", "test-modules"]);
-      make(["host-aot", "FLAVOUR=stream"]);
-      for (const flavour of FLAVOURS) make(["assets", "KERNEL_BUILD=simd", `FLAVOUR=${flavour}`]);
-      for (const k of [PROBE, MISBEHAVING, ABI_V2]) make(["host-aot", `KERNEL=${k}`]);
+    beforeAll(async () => {
+      await make(["host-wamr", "host-wasm3", "host-aot", "host-wamr-simd", "test-modules"]);
+      await make(["host-aot", "FLAVOUR=stream"]);
+      for (const flavour of FLAVOURS) await make(["assets", "KERNEL_BUILD=simd", `FLAVOUR=${flavour}`]);
+      for (const k of [PROBE, MISBEHAVING, ABI_V2]) await make(["host-aot", `KERNEL=${k}`]);
     });
 
     describe.each(FLAVOURS)("digits model, %s flavour", (flavour) => {
@@ -184,10 +184,10 @@ describe("firmware on the QEMU boards", () => {
     ];
     const elf = (board: Board, backend: Backend, asset: string) => join(OUT, board, backend, asset, "fw.elf");
 
-    beforeAll(() => {
+    beforeAll(async () => {
       for (const flavour of FLAVOURS) {
-        make([...BOARDS.flatMap((b) => BACKENDS.map((k) => `${b}-${k}`)), `FLAVOUR=${flavour}`]);
-        make(["netduinoplus2-wamr-simd", "KERNEL_BUILD=simd", `FLAVOUR=${flavour}`]);
+        await make([...BOARDS.flatMap((b) => BACKENDS.map((k) => `${b}-${k}`)), `FLAVOUR=${flavour}`]);
+        await make(["netduinoplus2-wamr-simd", "KERNEL_BUILD=simd", `FLAVOUR=${flavour}`]);
       }
     });
 
@@ -214,10 +214,10 @@ describe("firmware on the QEMU boards", () => {
 
     it.each(BOARDS.flatMap((board) => BACKENDS.map((backend) => ({ board, backend }))))(
       "$board $backend: the flash breakdown adds up and counts the model and kernel where they are",
-      ({ board, backend }) => {
+      async ({ board, backend }) => {
         const a = readAssets(assetId("stream"));
         const sizes = new Map(
-          make([`sizes-${board}-${backend}`, "FLAVOUR=stream"]).trim().split("\n").map((l) => l.split("=") as [string, string]),
+          (await make([`sizes-${board}-${backend}`, "FLAVOUR=stream"])).trim().split("\n").map((l) => l.split("=") as [string, string]),
         );
         const n = (k: string) => Number(sizes.get(k));
         const parts = ["runtime", "library", "kernel", "model", "inputs", "rest"].map((p) => n(`flash_${p}_bytes`));
@@ -231,13 +231,13 @@ describe("firmware on the QEMU boards", () => {
       },
     );
 
-    it.each(BOARDS)("%s: a CPU fault is reported and exits 6; a firmware that never ends is stopped", (board) => {
-      make([`${board}-aot`, `${OUT}/${board}/fault-udf/fw.elf`, "FAULT=udf"]);
+    it.each(BOARDS)("%s: a CPU fault is reported and exits 6; a firmware that never ends is stopped", async (board) => {
+      await make([`${board}-aot`, `${OUT}/${board}/fault-udf/fw.elf`, "FAULT=udf"]);
       const fault = runQemu(board, join(OUT, board, "fault-udf/fw.elf"));
       expect(fault.status, describeRun("udf", fault)).toBe(6);
       expect(fault.kv.get("fault")).toBe("cpu");
       expect(fault.kv.get("fault_cfsr")).toBe("0x00010000"); // UNDEFINSTR
-      make([`${OUT}/${board}/fault-hang/fw.elf`, "FAULT=hang"]);
+      await make([`${OUT}/${board}/fault-hang/fw.elf`, "FAULT=hang"]);
       const hang = runQemu(board, join(OUT, board, "fault-hang/fw.elf"), 2);
       expect(hang.status).toBe(124);
       expect(hang.stderr).toMatch(/did not finish within 2 s/);

@@ -1,6 +1,6 @@
 // Building and running the firmware (firmware/Makefile) from tests: the host app and the
 // QEMU boards print key=value lines, which these helpers parse.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,14 +34,17 @@ export function firmwareUnavailable(boards: boolean): string | undefined {
   return undefined;
 }
 
-/** make -C firmware <args> (quiet, two jobs); throws with make's output on failure. */
-export function make(args: string[]): string {
-  try {
-    return execFileSync("make", ["-s", "-j2", "-C", join(ROOT, "firmware"), ...args], { encoding: "utf8", stdio: "pipe" });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`make ${args.join(" ")} failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
-  }
+/**
+ * make -C firmware <args> (quiet, two jobs); rejects with make's output on failure. Asynchronous,
+ * so a long build does not block the test worker.
+ */
+export function make(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("make", ["-s", "-j2", "-C", join(ROOT, "firmware"), ...args], { encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`make ${args.join(" ")} failed:\n${stdout}${stderr || error.message}`));
+      else resolve(stdout);
+    });
+  });
 }
 
 export interface Run {
