@@ -37,6 +37,9 @@ export function mapSizes(text) {
   for (const name of ["FLASH", "SRAM"]) if (!regions.has(name)) throw new Error(`the map file has no ${name} memory region`);
   const inRegion = (name, addr) => addr >= regions.get(name).origin && addr < regions.get(name).origin + regions.get(name).length;
 
+  // Sections that are not loaded (debug info, notes, attributes) have address 0, which lies in
+  // FLASH on boards whose flash starts at 0 (mps2-an500): they are left out by name.
+  const notLoaded = (name) => /^\.(debug|comment|ARM\.attributes|stab|note|gnu)/.test(name);
   const flash = { runtime: 0, library: 0, kernel: 0, model: 0, inputs: 0, rest: 0 };
   const out = new Map(); // output section -> { addr, size, load }
   let current = null;
@@ -55,6 +58,10 @@ export function mapSizes(text) {
       }
       // Only .data has a copy in flash; .bss, .stack and .pool are NOLOAD (cortex-m.ld).
       if (name !== ".data") load = undefined;
+      if (notLoaded(name)) {
+        current = null;
+        continue;
+      }
       current = { name, addr: parseInt(addr, 16), size: parseInt(size, 16), load: load === undefined ? undefined : parseInt(load, 16) };
       out.set(name, current);
       continue;

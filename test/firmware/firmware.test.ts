@@ -223,6 +223,9 @@ describe("firmware on the QEMU boards", () => {
         const parts = ["runtime", "library", "kernel", "model", "inputs", "rest"].map((p) => n(`flash_${p}_bytes`));
         expect(parts.reduce((x, y) => x + y, 0)).toBe(n("flash_total_bytes"));
         expect(n("flash_total_bytes")).toBeLessThanOrEqual(n("flash_region_bytes"));
+        // what is programmed: the loadable sections, text + data as arm-none-eabi-size counts them
+        const [text, data] = run("arm-none-eabi-size", [elf(board, backend, assetId("stream"))]).stdout.split("\n")[1]!.trim().split(/\s+/).map(Number);
+        expect(n("flash_total_bytes")).toBe(text! + data!);
         expect(n("flash_model_bytes")).toBe(a.model.length);
         expect(n("flash_inputs_bytes")).toBe(readFileSync(join(a.dir, "inputs.bin")).length);
         if (backend === "aot") expect(n("flash_kernel_bytes")).toBeGreaterThan(4096); // native code
