@@ -3,7 +3,7 @@
 // for it, plus the TypeScript reference's outputs.
 //
 //   node firmware/scripts/make-assets.mjs --model digits|resnet20 --flavour arena|stream
-//        --build scalar|simd --inputs N --out DIR [--scratch-bytes N] [--kernel PATH]
+//        --build scalar|simd --inputs N --out DIR [--scratch-bytes N] [--kernel PATH] [--model-file PATH]
 //
 //   DIR/model.addn     digits: models/digits/digits_adder.onnx packed as `addernet pack` does
 //                      (calibrated on models/digits/calib_x.npy); resnet20: the zoo's ResNet-20
@@ -17,6 +17,9 @@
 //                      model's header and tables + activations + --scratch-bytes (default 4096,
 //                      at least one filter) + slack: the weights stay in flash.
 //                      --kernel PATH: that module as it is
+//   --model-file PATH  put this file in model.addn instead (e.g. a corrupted model, to see
+//                      the firmware report it); the kernel and inputs are still the --model's,
+//                      and expected.bin is empty
 //
 // Files are rewritten only when their bytes change, so make relinks only what changed.
 // Needs `npm run build` (dist/ and build/*.wasm).
@@ -97,6 +100,7 @@ async function main() {
       out: { type: "string" },
       kernel: { type: "string" },
       "scratch-bytes": { type: "string", default: "4096" },
+      "model-file": { type: "string" },
     },
   });
   const make = MODELS[values.model];
@@ -112,15 +116,16 @@ async function main() {
   const { qmodel, samples } = make(count);
   const model = packModel(qmodel);
   const inputs = samples.map((s) => quantizeInput(qmodel, s));
-  const expected = inputs.map((x) => runReference(qmodel, x));
   const kernel = await kernelFor(qmodel, model, values.flavour, values.build, scratchBytes, values.kernel);
+  const modelFile = values["model-file"] ? new Uint8Array(readFileSync(resolve(values["model-file"]))) : undefined;
+  const expected = modelFile ? [] : inputs.map((x) => runReference(qmodel, x));
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
-  writeIfChanged(join(out, "model.addn"), model);
+  writeIfChanged(join(out, "model.addn"), modelFile ?? model);
   writeIfChanged(join(out, "inputs.bin"), concat(inputs));
   writeIfChanged(join(out, "expected.bin"), concat(expected));
   writeIfChanged(join(out, "kernel.wasm"), kernel);
-  console.log(`${out}: model ${model.length} B, ${count} inputs of ${inputs[0].length} B, kernel ${kernel.length} B (${values.flavour}, ${values.build})`);
+  console.log(`${out}: model ${(modelFile ?? model).length} B${modelFile ? ` (${values["model-file"]})` : ""}, ${count} inputs of ${inputs[0].length} B, kernel ${kernel.length} B (${values.flavour}, ${values.build})`);
 }
 
 main().catch((e) => {

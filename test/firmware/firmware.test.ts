@@ -212,6 +212,25 @@ describe("firmware on the QEMU boards", () => {
       expect(Number(r.kv.get("linear_memory_bytes"))).toBeLessThan(flavour === "stream" ? 16 * 1024 : 32 * 1024);
     });
 
+    it.each(FLAVOURS)("netduinoplus2, %s flavour: a malformed model in flash is reported with the reader's status and offset", async (flavour) => {
+      const a = readAssets(assetId(flavour));
+      const base: ValidCase = { name: "digits", model: a.model, input: a.inputs[0]!, expected: new Int8Array(0) };
+      const cases = malformedCases(base).filter((c) => /flipped-weight-byte|unknown-opcode/.test(c.name));
+      expect(cases.length).toBe(2);
+      const wrong: string[] = [];
+      for (const [i, c] of cases.entries()) {
+        const file = tempFile(`malformed-${i}.addn`, c.model);
+        await make(BACKENDS.map((k) => `netduinoplus2-${k}`).concat(`FLAVOUR=${flavour}`, `MODEL_FILE=${file}`));
+        for (const backend of BACKENDS) {
+          const r = runQemu("netduinoplus2", join(OUT, "netduinoplus2", backend, `${assetId(flavour)}-malformed-${i}`, "fw.elf"));
+          const got = `exit ${r.status}, ${r.kv.get("load_status_name")} at ${r.kv.get("error_offset")}`;
+          const want = `exit 3, ${statusName(c.status)} at ${c.offset}`;
+          if (got !== want) wrong.push(`${backend} ${c.name}: expected ${want}, got ${got}\n${r.stdout}${r.stderr}`);
+        }
+      }
+      expect(wrong, wrong.join("\n")).toEqual([]);
+    });
+
     it.each(BOARDS.flatMap((board) => BACKENDS.map((backend) => ({ board, backend }))))(
       "$board $backend: the flash breakdown adds up and counts the model and kernel where they are",
       async ({ board, backend }) => {
