@@ -12,6 +12,8 @@
 //                                            includes wasm3's lazy compilation)
 //   sram_total_bytes = .data + .bss + pool high-water + stack high-water: the RAM the image
 //                      used (aot: the kernel's linear memory is a static buffer in .bss)
+//   model_taps         |x − w| (adder) and x·w (multiply) terms of one inference: output
+//                      pixels × weights of every conv-like op; instructions_per_tap divides by it
 // and every run is checked against the TypeScript reference (expected.bin); a mismatch fails.
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -20,6 +22,16 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const { readModel } = await import(join(root, "dist/format/reader.js"));
+
+/** Terms of one inference: for each conv-like op, output pixels × its weights. */
+function modelTaps(model) {
+  const q = readModel(model);
+  return q.ops.filter((op) => op.weights).reduce((n, op) => {
+    const out = q.tensors[op.output];
+    return n + out.height * out.width * op.weights.length;
+  }, 0);
+}
 
 function parseKv(text) {
   const kv = new Map();
@@ -59,6 +71,7 @@ function main() {
     for (const backend of values.backends.split(",")) {
       make([`${board}-${backend}`, ...vars]);
       const expected = readFileSync(join(root, "build/firmware/assets", assetId, "expected.bin"));
+      const taps = modelTaps(new Uint8Array(readFileSync(join(root, "build/firmware/assets", assetId, "model.addn"))));
       const run = spawnSync("make", ["-s", "-C", join(root, "firmware"), `run-${board}-${backend}`, ...vars], { encoding: "utf8", maxBuffer: 64 << 20 });
       const kv = parseKv(run.stdout);
       const n = Number(kv.get("inputs"));
@@ -72,6 +85,7 @@ function main() {
         exit: kv.get("exit") ?? String(run.status), reference_bytes_identical: same ? 1 : 0,
         instructions_first: num(kv, "instructions.0"), instructions_steady: num(kv, `instructions.${n - 1}`),
         open_instructions: num(kv, "open_instructions"),
+        model_taps: taps, instructions_per_tap: Number((num(kv, `instructions.${n - 1}`) / taps).toFixed(1)),
         ...Object.fromEntries([...sizes].map(([k, v]) => [k, Number(v)])),
         linear_memory_bytes: num(kv, "linear_memory_bytes"), pool_high_water_bytes: num(kv, "pool_high_water_bytes"),
         stack_high_water_bytes: num(kv, "stack_high_water_bytes"),
