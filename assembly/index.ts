@@ -19,3 +19,5 @@ export function output_size(): i32 { return engineOutputSize(); }
 export function invoke(): i32 { return engineInvoke(); }
 
 export { __heap_base, __data_end };
+/** The address of the u32 holding arena_size(): what src/modulegen rewrites for another arena. */
+export { ARENA_SIZE_CELL as __arena_size_cell } from "./engine/arena";

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   log(`file: ${report.layout.fileSize} bytes = weights ${report.weightBytes} + biases ${report.biasBytes} + overhead ${report.overheadBytes} ` +
     `(${((100 * report.overheadBytes) / raw).toFixed(2)}%; goal ≤ 1% + 1 KiB = ${Math.round(overheadGoal)} bytes)`);
 
-  const runtimes = listRuntimes().map(getRuntime);
+  const runtimes = listRuntimes().map((name) => getRuntime(name));
   const models = [["ResNet-20", resnetModel], ["digits", digits()]] as const;
   const latencies: Record<string, LatencyRow[]> = {};
   for (const [name, model] of models) {

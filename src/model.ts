@@ -7,12 +7,17 @@
 import { readModel } from "./format/reader.js";
 import type { QModel, QTensor } from "./format/model.js";
 import { tensorBytes } from "./format/model.js";
-import { KernelInstance, type KernelBuild } from "./runtime/kernel.js";
+import { compileKernel, KernelInstance, type KernelBuild, type KernelFlavour } from "./runtime/kernel.js";
 import { dequantizeOutput, quantizeInput } from "./quantize/io.js";
 
 export interface LoadOptions {
   /** Kernel build to run on (default "simd"). */
   build?: KernelBuild;
+  /**
+   * "arena" (default): the model is copied into the kernel's memory; "stream": the kernel reads
+   * it in slices through its one import, as firmware does from flash (docs/ABI.md).
+   */
+  flavour?: KernelFlavour;
 }
 
 export class Model {
@@ -31,7 +36,7 @@ export class Model {
   static async load(bytes: Uint8Array, options: LoadOptions = {}): Promise<Model> {
     const info = readModel(bytes);
     const build = options.build ?? "simd";
-    const kernel = await KernelInstance.create(build);
+    const kernel = await KernelInstance.create(build, await compileKernel(build, undefined, options.flavour ?? "arena"));
     kernel.load(bytes);
     return new Model(info, build, kernel);
   }

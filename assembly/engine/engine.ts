@@ -5,11 +5,11 @@ import { ABI_FLAG_STREAMED_MODEL, STATUS_BAD_BUFFER } from "../../src/format/con
 import { loadModel, unload, errorOffset } from "./loader";
 import { runModel } from "./run";
 import { loaded, inputTensor, outputTensor, tensorRecord, tensorData, tensorSize } from "./state";
-import { ARENA_PTR, ARENA_SIZE } from "./arena";
+import { ARENA_PTR, arenaSize } from "./arena";
 import { STREAMED } from "./source";
 
 export function engineArenaPtr(): usize { return ARENA_PTR; }
-export function engineArenaSize(): usize { return ARENA_SIZE; }
+export function engineArenaSize(): usize { return arenaSize(); }
 export function engineAbiFlags(): i32 { return STREAMED ? ABI_FLAG_STREAMED_MODEL : 0; }
 
 /**
@@ -18,11 +18,11 @@ export function engineAbiFlags(): i32 { return STREAMED ? ABI_FLAG_STREAMED_MODE
  * embedder reads from (`ptr` = 0).
  */
 export function engineLoad(ptr: usize, len: usize): i32 {
-  if (STREAMED ? ptr != 0 : ptr != ARENA_PTR || len > ARENA_SIZE) {
+  if (STREAMED ? ptr != 0 : ptr != ARENA_PTR || len > arenaSize()) {
     unload();
     return STATUS_BAD_BUFFER;
   }
-  return loadModel(ptr, len, ARENA_PTR, ARENA_SIZE);
+  return loadModel(ptr, len, ARENA_PTR, arenaSize());
 }
 
 /** Offset in the blob of the field that failed the last load, else −1. */

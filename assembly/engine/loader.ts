@@ -117,6 +117,12 @@ export function loadModel(ptr: usize, len: usize, arena: usize, room: usize): i3
   const status = validate(len, arena, room);
   // static memory outside the arena is left as found (zeros), call after call
   memory.fill(WRITTEN, 0, MAX_TENSORS >> 3);
+  if (STREAMED) {
+    memory.fill(SLOT_HEADER, 0, HEADER_SIZE);
+    memory.fill(SLOT_TENSOR, 0, 3 * TENSOR_RECORD_SIZE);
+    memory.fill(SLOT_OP, 0, OP_RECORD_SIZE);
+    memory.fill(CRC_BUFFER, 0, CRC_CHUNK);
+  }
   return status;
 }
 

@@ -2,6 +2,7 @@
 // bytes against the filters of one output pixel (or two side by side, sharing each weight
 // load), four filters per input load. The window walk is in conv_common.ts.
 import { FILTER_CHUNK, filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
+import { EVEN_BYTES, SAD_LANE_WORDS, sadBytes, sadLaneTotal, unsignedBytes } from "./swar";
 
 /**
  * 16-byte steps a 16-bit lane takes before it is widened: each adds ≤ 2·255, and
@@ -114,21 +115,44 @@ export function sad_2x4x16_u16acc(x: usize, xPixelStride: usize, xRowStride: usi
     addAcc4Lanes(f0, widen(a0), widen(a1), widen(a2), widen(a3));
     if (pixels == 2) addAcc4Lanes(f0 + FILTER_CHUNK, widen(b0), widen(b1), widen(b2), widen(b3));
   } else {
-    const xs = xStep >> 4; // 1: stream, 0: repeat
+    // four bytes per i32 load (./swar.ts) into pairs of 16-bit lanes, widened into the i32 sums
+    // every SAD_LANE_WORDS words (across rows: a 3×3 window of up to 56 channels takes one
+    // widening); the last len % 4 bytes of each row one by one
+    const xs = xStep >> 4; // 1: stream, 0: repeat (padding: the 16 zero-point bytes)
+    const words = len & ~3;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let e0: u32 = 0, e1: u32 = 0, e2: u32 = 0, e3: u32 = 0; // even bytes' sums
+    let o0: u32 = 0, o1: u32 = 0, o2: u32 = 0, o3: u32 = 0; // odd bytes' sums (./swar.ts)
+    let room = SAD_LANE_WORDS; // words the lanes can still take
     for (let r = 0; r < rows; r++) {
-      let xp = x;
-      for (let k = 0; k < len; k++) {
-        const xv = <i32>load<i8>(xp);
+      let k = 0;
+      while (k < words) {
+        const end = min(words, k + (room << 2));
+        room -= (end - k) >> 2;
+        for (; k < end; k += 4) {
+          const xv = load<u32>(x + <usize>(k * xs)), xa = unsignedBytes(xv);
+          let d = sadBytes(xv, xa, load<u32>(w0 + k)); e0 += d & EVEN_BYTES; o0 += d >>> 8;
+          d = sadBytes(xv, xa, load<u32>(w1 + k)); e1 += d & EVEN_BYTES; o1 += d >>> 8;
+          d = sadBytes(xv, xa, load<u32>(w2 + k)); e2 += d & EVEN_BYTES; o2 += d >>> 8;
+          d = sadBytes(xv, xa, load<u32>(w3 + k)); e3 += d & EVEN_BYTES; o3 += d >>> 8;
+        }
+        if (room == 0) {
+          s0 += sadLaneTotal(e0, o0); s1 += sadLaneTotal(e1, o1); s2 += sadLaneTotal(e2, o2); s3 += sadLaneTotal(e3, o3);
+          e0 = 0; e1 = 0; e2 = 0; e3 = 0; o0 = 0; o1 = 0; o2 = 0; o3 = 0;
+          room = SAD_LANE_WORDS;
+        }
+      }
+      for (; k < len; k++) {
+        const xv = <i32>load<i8>(x + <usize>(k * xs));
         s0 += abs(xv - <i32>load<i8>(w0 + k));
         s1 += abs(xv - <i32>load<i8>(w1 + k));
         s2 += abs(xv - <i32>load<i8>(w2 + k));
         s3 += abs(xv - <i32>load<i8>(w3 + k));
-        xp += xs;
       }
       x += xRowStride;
       w0 += len; w1 += len; w2 += len; w3 += len;
     }
+    s0 += sadLaneTotal(e0, o0); s1 += sadLaneTotal(e1, o1); s2 += sadLaneTotal(e2, o2); s3 += sadLaneTotal(e3, o3);
     addAcc4(f0, s0, s1, s2, s3);
   }
 }

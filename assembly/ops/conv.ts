@@ -2,6 +2,7 @@
 // zero point) with the filters of one output pixel (or two side by side, sharing each weight
 // load), four filters per input load. The window walk is in conv_common.ts.
 import { FILTER_CHUNK, filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
+import { byteAt, dotBytes4 } from "./swar";
 
 /** acc + xl·wl + xh·wh, pairwise (i16 lanes: the input minus its zero point, the weights). */
 @inline function dotPairs(acc: v128, xl: v128, xh: v128, wl: v128, wh: v128): v128 {
@@ -83,9 +84,20 @@ export function dot_2x4x16_i32acc(x: usize, xPixelStride: usize, xRowStride: usi
     addAcc4Lanes(f0, s0, s1, s2, s3);
     if (pixels == 2) addAcc4Lanes(f0 + FILTER_CHUNK, t0, t1, t2, t3);
   } else {
+    // four bytes per i32 load (./swar.ts), then the last len % 4 bytes one by one
+    const words = len & ~3;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < len; k++) {
+      let k = 0;
+      for (; k < words; k += 4) {
+        const xv = load<u32>(x + <usize>k);
+        const x0 = byteAt(xv, 0) - zx, x1 = byteAt(xv, 1) - zx, x2 = byteAt(xv, 2) - zx, x3 = byteAt(xv, 3) - zx;
+        s0 += dotBytes4(x0, x1, x2, x3, load<u32>(w0 + k));
+        s1 += dotBytes4(x0, x1, x2, x3, load<u32>(w1 + k));
+        s2 += dotBytes4(x0, x1, x2, x3, load<u32>(w2 + k));
+        s3 += dotBytes4(x0, x1, x2, x3, load<u32>(w3 + k));
+      }
+      for (; k < len; k++) {
         const xv = <i32>load<i8>(x + <usize>k) - zx;
         s0 += xv * <i32>load<i8>(w0 + k);
         s1 += xv * <i32>load<i8>(w1 + k);

@@ -17,7 +17,7 @@ import {
 import {
   tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
 } from "../engine/state";
-import { ACC, ACC_PIXEL_2, ACC_PIXELS, FILTER_CHUNK, ZERO_POINT_RUN, clearAcc } from "./segment";
+import { ACC, ACC_PIXEL_2, ACC_PIXELS, FILTER_CHUNK, WINDOW, WINDOW_BYTES, ZERO_POINT_RUN, clearAcc } from "./segment";
 import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc, dot_2x4x16_i32acc } from "./conv";
 import { requantizeOutput, requantizeOutput4 } from "./requant";
@@ -57,6 +57,32 @@ import { blockFilters, fetchBlock, blockWeights, blockBias, blockMult } from "./
 /** Number of taps j ≥ 0 with base + j·d < limit (0 if none). */
 @inline function tapsBelow(base: i32, d: i32, limit: i32): i32 {
   return base >= limit ? 0 : (limit - base + d - 1) / d;
+}
+
+/**
+ * The window of the output pixel whose top-left tap is (ihBase, iwBase) into WINDOW, kernel row
+ * after kernel row, the taps outside the input as the zero point; taps [j0, j1) of each row are
+ * inside the input's width.
+ */
+function gatherWindow(x: usize, ihBase: i32, iwBase: i32, H: i32, W: i32, C: i32, kh: i32, kw: i32, dh: i32, dw: i32,
+                      j0: i32, j1: i32, zx: i32): void {
+  const rowBytes = kw * C;
+  let p = WINDOW;
+  for (let i = 0; i < kh; i++, p += <usize>rowBytes) {
+    const ih = ihBase + i * dh;
+    if (ih < 0 || ih >= H) {
+      memory.fill(p, <u8>zx, <usize>rowBytes);
+      continue;
+    }
+    const xRow = x + <usize>(ih * W) * <usize>C;
+    memory.fill(p, <u8>zx, <usize>(j0 * C));
+    if (dw == 1) {
+      memory.copy(p + <usize>(j0 * C), xRow + <usize>((iwBase + j0) * C), <usize>((j1 - j0) * C));
+    } else {
+      for (let j = j0; j < j1; j++) memory.copy(p + <usize>(j * C), xRow + <usize>((iwBase + j * dw) * C), <usize>C);
+    }
+    memory.fill(p + <usize>(j1 * C), <u8>zx, <usize>((kw - j1) * C));
+  }
 }
 
 /** Run a conv-like op: STATUS_OK, or STATUS_READ_FAILED when its parameters could not be read. */
@@ -114,6 +140,11 @@ export function convLike(op: usize): i32 {
         } else if (interior) {
           // every tap in bounds: kh runs of kw·C bytes, dilation_h rows apart
           runs(adder, x + <usize>((ihBase * W + iwBase) * C), 16, <usize>(dh * W * C), w, filterBytes, filters, 0, rowBytes, kh, zx);
+        } else if (filterBytes <= WINDOW_BYTES) {
+          // a border or dilated window, gathered: one run of its kh·kw·C bytes (padded taps
+          // hold the zero point: |z_x − qw| for adder ops, (z_x − z_x)·qw = 0 for multiply ops)
+          gatherWindow(x, ihBase, iwBase, H, W, C, kh, kw, dh, dw, j0, j1, zx);
+          runs(adder, WINDOW, 16, <usize>rowBytes, w, filterBytes, filters, 0, rowBytes, kh, zx);
         } else {
           for (let i = 0; i < kh; i++) {
             const ih = ihBase + i * dh;
@@ -145,6 +176,7 @@ export function convLike(op: usize): i32 {
   }
   // static memory outside the arena is left as found (zeros), call after call
   memory.fill(ZERO_POINT_RUN, 0, 16);
+  memory.fill(WINDOW, 0, <usize>WINDOW_BYTES);
   clearAcc(FILTER_CHUNK, ACC_PIXELS);
   return status;
 }

@@ -18,14 +18,23 @@ export function minScratchBytes(filterBytes: i32): i32 {
   return filterBytes == 0 ? 0 : SCRATCH_BLOCK_OVERHEAD + filterBytes;
 }
 
+/** Scratch bytes a block of `filters` filters of `filterBytes` each takes (bias, mult, weights). */
+@inline function blockBytes(filters: i32, filterBytes: i32): usize {
+  return 2 * align16(<usize>filters << 2) + <usize>filters * <usize>filterBytes;
+}
+
 /** Filters per block for an op with `n` filters of `filterBytes` each. */
 export function blockFilters(n: i32, filterBytes: i32): i32 {
   const cap = min(n, FILTER_CHUNK);
   if (!STREAMED) return cap;
-  // 2·align16(4·F) + F·filterBytes ≤ 8·F + 32 + F·filterBytes ≤ scratchSize; load() checked
-  // that the scratch holds one filter
-  const fit = <i32>((scratchSize - SCRATCH_BLOCK_OVERHEAD) / <usize>(filterBytes + 8));
-  return max(1, min(cap, fit));
+  // blockBytes(F) ≤ 8·F + 32 + F·filterBytes, so `fit` filters fit; a few more may (the
+  // alignment of the bias and mult arrays is less than 32 bytes): take the largest that does.
+  // load() checked that the scratch holds one filter.
+  let fit = <i32>((scratchSize - SCRATCH_BLOCK_OVERHEAD) / <usize>(filterBytes + 8));
+  while (fit < cap && blockBytes(fit + 1, filterBytes) <= scratchSize) fit++;
+  // the inner loops take filters four at a time (a smaller group repeats its last filter):
+  // whole groups of four when the scratch holds one
+  return fit >= cap ? cap : fit >= 4 ? fit & ~3 : max(1, fit);
 }
 
 /** Where the current block's parameters are (set by fetchBlock). */

@@ -29,6 +29,15 @@ export const TAIL_MASK: usize = memory.data<u8>([
 /** 16 bytes holding the input zero point: the "input" a padded adder tap reads. */
 export const ZERO_POINT_RUN: usize = memory.data(16, 16);
 
+/**
+ * Largest window (kernel_h·kernel_w·C bytes) gathered into WINDOW for border pixels, so they
+ * take one call like interior pixels; larger windows take the row-by-row path. The scalar
+ * build, the one small cores run, keeps its static memory small.
+ */
+export const WINDOW_BYTES: i32 = ASC_FEATURE_SIMD ? 2048 : 640;
+/** One window of input taps, padded taps holding the zero point (+ 16 bytes of SIMD read slack). */
+export const WINDOW: usize = memory.data(WINDOW_BYTES + 16, 16);
+
 /** Zero the sums of the first `filters` filters (of one or two pixels). */
 export function clearAcc(filters: i32, pixels: i32): void {
   memory.fill(ACC, 0, <usize>filters << 2);

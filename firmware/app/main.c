@@ -10,18 +10,18 @@
  *   linear_memory_bytes, pool_bytes, pool_high_water_bytes, stack_bytes, stack_high_water_bytes
  *   kernel_unchanged                     the kernel bytes are the same after close (CRC-32)
  *   sbrk_calls                           the C library's malloc was never reached
- *   exit                                 the exit status (below)
+ *   status, exit                         the status that ended the run (0, or the failing
+ *                                        one) and the exit status
  *
- * Exit status: 0 ok, 2 bad inputs (not a whole number of inputs), 3 model refused by load,
- * 4 invoke refused, 5 runtime failure (ADDERNET_E_*); the boards exit 6 on a CPU fault or a
- * failed assert (after fault=... lines).
+ * Exit status: the tools' shared ADDERNET_EXIT_* (src/format/constants.ts): 0 ok, 3 model
+ * refused by load, 4 invoke refused, 5 runtime failure (ADDERNET_E_*), 6 the inputs are not
+ * a whole number of model inputs; the boards exit 1 (EXIT_FAILURE) on a CPU fault or a failed
+ * assert, after fault=... lines.
  */
 #include <string.h>
 
 #include "addernet.h"
 #include "board.h"
-
-enum { EXIT_OK = 0, EXIT_BAD_INPUTS = 2, EXIT_LOAD_REFUSED = 3, EXIT_INVOKE_REFUSED = 4, EXIT_RUNTIME = 5 };
 
 static char line[192];
 static size_t line_len;
@@ -126,7 +126,7 @@ static void status_lines(const char *key, int status) {
   if (status <= ADDERNET_E_ARGUMENT) kv_s("error", addernet_last_error());
 }
 
-__attribute__((noreturn)) static void finish(int code) {
+__attribute__((noreturn)) static void finish(int code, int status) {
   size_t stack = board_stack_bytes();
   if (stack) {
     kv_u("stack_bytes", stack);
@@ -134,6 +134,7 @@ __attribute__((noreturn)) static void finish(int code) {
   }
   unsigned sbrk_calls = 0;
   if (board_sbrk_calls(&sbrk_calls)) kv_u("sbrk_calls", sbrk_calls);
+  kv_i("status", status);
   kv_i("exit", code);
   board_exit(code);
 }
@@ -157,7 +158,7 @@ int main(int argc, char **argv) {
   int status = addernet_init(pool, pool_bytes);
   if (status != ADDERNET_STATUS_OK) {
     status_lines("init_status", status);
-    finish(EXIT_RUNTIME);
+    finish(ADDERNET_EXIT_RUNTIME, status);
   }
 
   uint32_t kernel_crc = crc32(a.kernel, a.kernel_bytes);
@@ -172,7 +173,7 @@ int main(int argc, char **argv) {
   if (status != ADDERNET_STATUS_OK) {
     kv_u("pool_high_water_bytes", addernet_pool_high_water());
     addernet_close(m);
-    finish(status <= ADDERNET_E_ARGUMENT ? EXIT_RUNTIME : EXIT_LOAD_REFUSED);
+    finish(status <= ADDERNET_E_ARGUMENT ? ADDERNET_EXIT_RUNTIME : ADDERNET_EXIT_LOAD, status);
   }
 
   size_t in_bytes = 0, out_bytes = 0;
@@ -180,7 +181,7 @@ int main(int argc, char **argv) {
   kv_u("input_bytes", in_bytes);
   if (in_bytes == 0 || a.inputs_bytes % in_bytes != 0) {
     kv_s("error", "the inputs are not a whole number of model inputs");
-    finish(EXIT_BAD_INPUTS);
+    finish(ADDERNET_EXIT_INPUT, ADDERNET_STATUS_OK);
   }
   size_t count = a.inputs_bytes / in_bytes;
   kv_u("inputs", count);
@@ -191,7 +192,7 @@ int main(int argc, char **argv) {
     if (counting) board_instructions(&t1);
     if (status != ADDERNET_STATUS_OK) {
       status_lines("invoke_status", status);
-      finish(status <= ADDERNET_E_ARGUMENT ? EXIT_RUNTIME : EXIT_INVOKE_REFUSED);
+      finish(status <= ADDERNET_E_ARGUMENT ? ADDERNET_EXIT_RUNTIME : ADDERNET_EXIT_INVOKE, status);
     }
     const int8_t *out = addernet_output(m, &out_bytes);
     begin_indexed("output", i, ".hex");
@@ -209,5 +210,5 @@ int main(int argc, char **argv) {
   addernet_close(m);
   addernet_deinit();
   kv_u("kernel_unchanged", crc32(a.kernel, a.kernel_bytes) == kernel_crc);
-  finish(EXIT_OK);
+  finish(ADDERNET_EXIT_OK, ADDERNET_STATUS_OK);
 }

@@ -198,8 +198,8 @@ void __assert_func(const char *file, int line, const char *func, const char *exp
   board_write(func ? func : "?");
   board_write(" (");
   board_write(file);
-  board_write(")\nexit=6\n");
-  board_exit(6);
+  board_write(")\nexit=1\n");
+  board_exit(ADDERNET_EXIT_FAILURE);
 }
 
 /* ---- reset and exceptions ---- */
@@ -221,7 +221,7 @@ static void write_kv_hex(const char *key, uint32_t v) {
   board_write("\n");
 }
 
-/* Called by the fault handlers with the exception frame: prints where and why, exits 6. */
+/* Called by the fault handlers with the exception frame: prints where and why, exits 1. */
 void fault_report(const uint32_t *frame, uint32_t exception);
 __attribute__((used, noreturn)) void fault_report(const uint32_t *frame, uint32_t exception) {
   board_write("fault=cpu\n");
@@ -232,8 +232,8 @@ __attribute__((used, noreturn)) void fault_report(const uint32_t *frame, uint32_
   write_kv_hex("fault_hfsr", SCB_HFSR);
   write_kv_hex("fault_bfar", SCB_BFAR);
   write_kv_hex("fault_mmfar", SCB_MMFAR);
-  board_write("exit=6\n");
-  board_exit(6);
+  board_write("exit=1\n");
+  board_exit(ADDERNET_EXIT_FAILURE);
 }
 
 /* Any fault or unexpected exception: find the frame (MSP or PSP) and report. After a stack

@@ -25,7 +25,7 @@ static const uint8_t *map_file(const char *path, size_t *bytes) {
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) {
     fprintf(stderr, "fw: cannot open %s\n", path);
-    exit(2);
+    exit(ADDERNET_EXIT_FAILURE);
   }
   *bytes = (size_t)st.st_size;
   void *p = NULL;
@@ -33,7 +33,7 @@ static const uint8_t *map_file(const char *path, size_t *bytes) {
     p = mmap(NULL, *bytes, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p == MAP_FAILED) {
       fprintf(stderr, "fw: cannot map %s\n", path);
-      exit(2);
+      exit(ADDERNET_EXIT_FAILURE);
     }
   }
   close(fd);
@@ -43,7 +43,7 @@ static const uint8_t *map_file(const char *path, size_t *bytes) {
 int board_init(int argc, char **argv, board_assets *a) {
   if (argc != 4) {
     fprintf(stderr, "usage: %s <kernel.wasm | -> <model.addn> <inputs.bin>\n", argv[0]);
-    exit(2);
+    exit(ADDERNET_EXIT_USAGE);
   }
   a->kernel = map_file(argv[1], &a->kernel_bytes);
   a->model = map_file(argv[2], &a->model_bytes);

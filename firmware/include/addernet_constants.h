@@ -113,6 +113,22 @@
 /** Stream flavour: the embedder's read_model reported a failure. */
 #define ADDERNET_STATUS_READ_FAILED (-16)
 
+/* ---- exit codes of every tool (the addernet CLI, the WASI command, addernet-harness, --- */
+/* ---- the firmware app): one meaning each ------------------------------------------ */
+#define ADDERNET_EXIT_OK (0)
+/** Failed for a reason none of the codes below names (a file cannot be read, a bad model for the CLI). */
+#define ADDERNET_EXIT_FAILURE (1)
+/** Wrong command-line usage. */
+#define ADDERNET_EXIT_USAGE (2)
+/** load() refused the model: the tool prints status= and error_offset=. */
+#define ADDERNET_EXIT_LOAD (3)
+/** invoke() returned a negative status: the tool prints status=. */
+#define ADDERNET_EXIT_INVOKE (4)
+/** The WebAssembly runtime failed: instantiation, a missing export, a trap. */
+#define ADDERNET_EXIT_RUNTIME (5)
+/** The input does not have the model's input size. */
+#define ADDERNET_EXIT_INPUT (6)
+
 /** Version of the exported function set (docs/ABI.md). */
 #define ADDERNET_ABI_VERSION (1)
 /** abi_flags() bit: the stream flavour (the model is read through the read_model import). */

@@ -1,7 +1,7 @@
 /*
  * A firmware that goes wrong on purpose, to test the boards' fault handling and the
  * runner's time limit (make run-<board>-fault FAULT=udf|hang):
- *   udf   executes an undefined instruction: the HardFault handler reports it and exits 6
+ *   udf   executes an undefined instruction: the HardFault handler reports it and exits 1
  *   hang  never finishes: run-qemu.sh stops QEMU at its time limit and exits 124
  */
 #include "board.h"

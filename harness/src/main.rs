@@ -9,15 +9,21 @@
 //! ```
 //! `--embedded-model-len N` is for a module that carries its model as a data
 //! segment at `arena_ptr()` (src/modulegen): nothing is copied, `load(arena_ptr(), N)`.
+//! Either kernel flavour runs: a stream-flavour module (`abi_flags()` bit 0) gets the model
+//! through its `addernet.read_model` import instead of a copy in its arena.
 //! `--wamr-stack-bytes N` (any command) sets WAMR's exec-env stack (default 64 KiB).
-//! `run` prints `key=value` lines on stdout. Exit codes: 0 ok, 2 usage or file
-//! error, 3 `load` returned a negative status, 4 `invoke` did, 5 the runtime
-//! failed (instantiation, missing export, trap).
+//!
+//! Results are `key=value` lines on stdout (times in ns, sizes in bytes); sentences go to
+//! stderr. Exit codes are the shared EXIT_* of src/format/constants.ts: 0 ok, 1 a file
+//! cannot be read or written, 2 usage, 3 `load` returned a negative status (prints
+//! `status=` and `error_offset=`), 4 `invoke` did (`status=`), 5 the runtime failed
+//! (instantiation, missing export, trap), 6 the input is not the model's input size.
 //!
 //! A batch manifest has one job per line, tab-separated:
-//! `module<TAB>model<TAB>input<TAB>output`. For each line the harness prints
-//! `<line> ok <output bytes>`, `<line> load <status> <error_offset>`,
-//! `<line> invoke <status>` or `<line> error <message>`, and keeps going.
+//! `module<TAB>model<TAB>input<TAB>output`. For each the harness prints one line of
+//! space-separated `key=value`: `job=<line> status=0 output_size=<bytes>`,
+//! `job=<line> stage=load status=<s> error_offset=<o>`, `job=<line> stage=invoke status=<s>`
+//! or `job=<line> error=<message to the end of the line>`, and keeps going.
 
 mod engines;
 mod kernel;
@@ -27,10 +33,19 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
+// The shared EXIT_* of src/format/constants.ts (test/runtimes/commands.test.ts provokes each).
+const EXIT_FAILURE: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_LOAD: u8 = 3;
 const EXIT_INVOKE: u8 = 4;
 const EXIT_RUNTIME: u8 = 5;
+const EXIT_INPUT: u8 = 6;
+
+/// A failure before any runtime ran: bad usage, or a file that cannot be read or written.
+enum Refusal {
+    Usage(String),
+    File(String),
+}
 
 struct Args {
     command: String,
@@ -38,23 +53,30 @@ struct Args {
 }
 
 impl Args {
-    fn parse() -> Result<Args, String> {
+    fn parse() -> Result<Args, Refusal> {
+        let usage = |m: String| Refusal::Usage(m);
         let mut it = std::env::args().skip(1);
-        let command = it.next().ok_or("missing command (list, run, memory, batch)")?;
+        let command = it.next().ok_or_else(|| usage("missing command (list, run, memory, batch)".into()))?;
         let mut options = HashMap::new();
         while let Some(key) = it.next() {
-            let name = key.strip_prefix("--").ok_or_else(|| format!("unexpected argument `{key}`"))?;
-            let value = it.next().ok_or_else(|| format!("option --{name} needs a value"))?;
+            let name = key.strip_prefix("--").ok_or_else(|| usage(format!("unexpected argument `{key}`")))?;
+            let value = it.next().ok_or_else(|| usage(format!("option --{name} needs a value")))?;
             options.insert(name.to_string(), value);
         }
         Ok(Args { command, options })
     }
-    fn get(&self, name: &str) -> Result<&str, String> {
-        self.options.get(name).map(String::as_str).ok_or_else(|| format!("missing --{name}"))
+    fn get(&self, name: &str) -> Result<&str, Refusal> {
+        self.options.get(name).map(String::as_str).ok_or_else(|| Refusal::Usage(format!("missing --{name}")))
     }
-    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+    fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, Refusal> {
+        self.options
+            .get(name)
+            .map(|v| v.parse().map_err(|_| Refusal::Usage(format!("--{name} {v} is not a number"))))
+            .transpose()
+    }
+    fn read(&self, name: &str) -> Result<Vec<u8>, Refusal> {
         let path = self.get(name)?;
-        std::fs::read(path).map_err(|e| format!("cannot read --{name} {path}: {e}"))
+        std::fs::read(path).map_err(|e| Refusal::File(format!("cannot read --{name} {path}: {e}")))
     }
 }
 
@@ -74,6 +96,7 @@ fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Load { .. } => EXIT_LOAD,
         Error::Invoke { .. } => EXIT_INVOKE,
+        Error::Input { .. } => EXIT_INPUT,
         Error::Runtime(_) | Error::Bounds { .. } => EXIT_RUNTIME,
     }
 }
@@ -94,43 +117,50 @@ enum Model {
     Embedded(u32),
 }
 
-fn cmd_run(args: &Args) -> Result<ExitCode, String> {
+/// --runtime: one of the runtimes compiled in.
+fn runtime_option(args: &Args) -> Result<&str, Refusal> {
     let runtime = args.get("runtime")?;
+    let names: Vec<&str> = engines::compiled_in().iter().map(|(n, _)| *n).collect();
+    if !names.contains(&runtime) {
+        return Err(Refusal::Usage(format!("runtime `{runtime}` is not compiled in (have: {})", names.join(", "))));
+    }
+    Ok(runtime)
+}
+
+fn cmd_run(args: &Args) -> Result<ExitCode, Refusal> {
+    let runtime = runtime_option(args)?;
     let module = args.read("module")?;
-    let model = match args.options.get("embedded-model-len") {
-        Some(n) => Model::Embedded(n.parse().map_err(|_| format!("--embedded-model-len {n} is not a byte count"))?),
+    let model = match args.number::<u32>("embedded-model-len")? {
+        Some(n) => Model::Embedded(n),
         None => Model::Bytes(args.read("model")?),
     };
     let input = args.read("input")?;
     let output_path = args.get("output")?;
-    let repeat: u32 = match args.options.get("repeat") {
-        Some(n) => n.parse().map_err(|_| format!("--repeat {n} is not a count"))?,
-        None => 0,
-    };
-    let result = (|| -> Result<(Vec<u8>, Option<f64>, u64), Error> {
+    let repeat: u32 = args.number("repeat")?.unwrap_or(0);
+    let result = (|| -> Result<(Vec<u8>, Option<u128>, u64), Error> {
         let mut inst = engines::instantiate(runtime, &module)?;
         let loaded = match &model {
             Model::Bytes(bytes) => load_model(inst.as_mut(), bytes)?,
             Model::Embedded(len) => kernel::load_embedded(inst.as_mut(), *len)?,
         };
         let output = run_once(inst.as_mut(), &loaded, &input)?;
-        let mean_ms = if repeat > 0 {
+        let mean_ns = if repeat > 0 {
             let start = Instant::now();
             for _ in 0..repeat {
                 kernel::invoke(inst.as_mut())?;
             }
-            Some(start.elapsed().as_secs_f64() * 1e3 / repeat as f64)
+            Some(start.elapsed().as_nanos() / repeat as u128)
         } else {
             None
         };
-        Ok((output, mean_ms, inst.memory_bytes()))
+        Ok((output, mean_ns, inst.memory_bytes()))
     })();
     match result {
-        Ok((output, mean_ms, memory_bytes)) => {
-            std::fs::write(output_path, &output).map_err(|e| format!("cannot write --output {output_path}: {e}"))?;
+        Ok((output, mean_ns, memory_bytes)) => {
+            std::fs::write(output_path, &output).map_err(|e| Refusal::File(format!("cannot write --output {output_path}: {e}")))?;
             println!("status=0\noutput_size={}", output.len());
-            if let Some(ms) = mean_ms {
-                println!("repeat={repeat}\nmean_ms={ms:.6}");
+            if let Some(ns) = mean_ns {
+                println!("repeat={repeat}\nmean_ns={ns}");
             }
             println!("memory_bytes={memory_bytes}\npeak_rss_kib={}", peak_rss_kib());
             Ok(ExitCode::SUCCESS)
@@ -139,8 +169,8 @@ fn cmd_run(args: &Args) -> Result<ExitCode, String> {
     }
 }
 
-fn cmd_memory(args: &Args) -> Result<ExitCode, String> {
-    let runtime = args.get("runtime")?;
+fn cmd_memory(args: &Args) -> Result<ExitCode, Refusal> {
+    let runtime = runtime_option(args)?;
     let module = args.read("module")?;
     let model = if args.options.contains_key("model") { Some(args.read("model")?) } else { None };
     let result = (|| -> Result<(), Error> {
@@ -169,22 +199,22 @@ fn batch_job(runtime: &str, fields: &[&str], modules: &mut HashMap<String, Vec<u
     Ok(output.len())
 }
 
-fn cmd_batch(args: &Args) -> Result<ExitCode, String> {
-    let runtime = args.get("runtime")?;
+fn cmd_batch(args: &Args) -> Result<ExitCode, Refusal> {
+    let runtime = runtime_option(args)?;
     let manifest = args.get("manifest")?;
-    let text = std::fs::read_to_string(manifest).map_err(|e| format!("cannot read --manifest {manifest}: {e}"))?;
+    let text = std::fs::read_to_string(manifest).map_err(|e| Refusal::File(format!("cannot read --manifest {manifest}: {e}")))?;
     let mut modules = HashMap::new();
     for (index, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() != 4 {
-            return Err(format!("{manifest}:{}: expected 4 tab-separated fields, found {}", index + 1, fields.len()));
+            return Err(Refusal::Usage(format!("{manifest}:{}: expected 4 tab-separated fields, found {}", index + 1, fields.len())));
         }
-        let line_no = index + 1;
+        let job = index + 1;
         match batch_job(runtime, &fields, &mut modules) {
-            Ok(n) => println!("{line_no} ok {n}"),
-            Err(Error::Load { status, error_offset }) => println!("{line_no} load {status} {error_offset}"),
-            Err(Error::Invoke { status }) => println!("{line_no} invoke {status}"),
-            Err(e) => println!("{line_no} error {}", e.to_string().replace('\n', " ")),
+            Ok(n) => println!("job={job} status=0 output_size={n}"),
+            Err(Error::Load { status, error_offset }) => println!("job={job} stage=load status={status} error_offset={error_offset}"),
+            Err(Error::Invoke { status }) => println!("job={job} stage=invoke status={status}"),
+            Err(e) => println!("job={job} error={}", e.to_string().replace('\n', " ")),
         }
     }
     println!("peak_rss_kib={}", peak_rss_kib());
@@ -194,18 +224,22 @@ fn cmd_batch(args: &Args) -> Result<ExitCode, String> {
 fn main() -> ExitCode {
     let outcome = Args::parse().and_then(|args| {
         #[cfg(feature = "wamr")]
-        if let Some(n) = args.options.get("wamr-stack-bytes") {
-            engines::wamr::set_exec_stack_size(n.parse().map_err(|_| format!("--wamr-stack-bytes {n} is not a byte count"))?);
+        if let Some(n) = args.number::<u32>("wamr-stack-bytes")? {
+            engines::wamr::set_exec_stack_size(n);
         }
         dispatch(&args)
     });
-    outcome.unwrap_or_else(|msg| {
+    outcome.unwrap_or_else(|refusal| {
+        let (code, msg) = match refusal {
+            Refusal::Usage(m) => (EXIT_USAGE, m),
+            Refusal::File(m) => (EXIT_FAILURE, m),
+        };
         eprintln!("addernet-harness: {msg}");
-        ExitCode::from(EXIT_USAGE)
+        ExitCode::from(code)
     })
 }
 
-fn dispatch(args: &Args) -> Result<ExitCode, String> {
+fn dispatch(args: &Args) -> Result<ExitCode, Refusal> {
     match args.command.as_str() {
         "list" => {
             for (name, simd) in engines::compiled_in() {
@@ -216,6 +250,6 @@ fn dispatch(args: &Args) -> Result<ExitCode, String> {
         "run" => cmd_run(args),
         "memory" => cmd_memory(args),
         "batch" => cmd_batch(args),
-        other => Err(format!("unknown command `{other}` (list, run, memory, batch)")),
+        other => Err(Refusal::Usage(format!("unknown command `{other}` (list, run, memory, batch)"))),
     }
 }

@@ -1,7 +1,7 @@
 // What every CLI command provides, and the shared option parsing.
 
 import { parseArgs } from "node:util";
-import { getRuntime, type Runtime } from "../runtime/index.js";
+import { getRuntime, KERNEL_FLAVOURS, type KernelFlavour, type Runtime } from "../runtime/index.js";
 import type { ImageLayout } from "./data.js";
 import { UsageError } from "./errors.js";
 
@@ -57,18 +57,21 @@ export function requirePositional(positionals: string[], index: number, what: st
   return v;
 }
 
-/** The --runtime option: a runtime name, checked against the known ones. */
-export function runtimeOption(value: string | undefined): Runtime {
+/** --flavour: the kernel flavour (docs/ABI.md), "arena" unless given. */
+export const flavourOption = (value: string | undefined): KernelFlavour => oneOf(value, KERNEL_FLAVOURS, "--flavour", "arena");
+
+/** The --runtime option: a runtime name, checked against the known ones, running the `flavour` kernel. */
+export function runtimeOption(value: string | undefined, flavour: KernelFlavour = "arena"): Runtime {
   try {
-    return getRuntime(value ?? "node-simd");
+    return getRuntime(value ?? "node-simd", flavour);
   } catch (err) {
     throw new UsageError(`--runtime: ${(err as Error).message}`);
   }
 }
 
 /** --runtime for a command that runs now: the runtime must be installed and built. */
-export async function usableRuntime(value: string | undefined): Promise<Runtime> {
-  const runtime = runtimeOption(value);
+export async function usableRuntime(value: string | undefined, flavour: KernelFlavour = "arena"): Promise<Runtime> {
+  const runtime = runtimeOption(value, flavour);
   const reason = await runtime.unavailableReason();
   if (reason) throw new Error(`runtime ${runtime.name} is not available: ${reason}`);
   return runtime;

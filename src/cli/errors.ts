@@ -8,7 +8,5 @@ export class UsageError extends Error {
   }
 }
 
-export const EXIT_OK = 0;
-/** The command ran and failed (bad model, bad input, runtime error). */
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+/** The exit codes, defined once for every tool (src/format/constants.ts). */
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../format/constants.js";

@@ -115,6 +115,22 @@ export const STATUS_BAD_GRAPH = -15;
 /** Stream flavour: the embedder's read_model reported a failure. */
 export const STATUS_READ_FAILED = -16;
 
+// ---- exit codes of every tool (the addernet CLI, the WASI command, addernet-harness, ---
+// ---- the firmware app): one meaning each ------------------------------------------
+export const EXIT_OK = 0;
+/** Failed for a reason none of the codes below names (a file cannot be read, a bad model for the CLI). */
+export const EXIT_FAILURE = 1;
+/** Wrong command-line usage. */
+export const EXIT_USAGE = 2;
+/** load() refused the model: the tool prints status= and error_offset=. */
+export const EXIT_LOAD = 3;
+/** invoke() returned a negative status: the tool prints status=. */
+export const EXIT_INVOKE = 4;
+/** The WebAssembly runtime failed: instantiation, a missing export, a trap. */
+export const EXIT_RUNTIME = 5;
+/** The input does not have the model's input size. */
+export const EXIT_INPUT = 6;
+
 /** Version of the exported function set (docs/ABI.md). */
 export const ABI_VERSION = 1;
 /** abi_flags() bit: the stream flavour (the model is read through the read_model import). */

@@ -16,15 +16,24 @@ function finish(b: SeededBuilder, output: string, seed: number): Graph {
   return graph;
 }
 
+/** Options of the zoo's fixed architectures. */
+export interface ZooOptions {
+  /**
+   * Adder layers where the reference AdderNet has them (default true); false gives the same
+   * shapes with ordinary multiply layers: the CNN an adder net is measured against.
+   */
+  adder?: boolean;
+}
+
 /**
  * A hybrid net on 8×8×1 (digit-sized) input: ordinary conv 1→16 3×3 + BN + ReLU, adder 3×3
  * 16→16 + BN + ReLU, adder 3×3 16→32 stride 2 + BN + ReLU, global average pool, dense 32→10.
  */
-export function buildDigitsNet(seed = 1): Graph {
+export function buildDigitsNet(seed = 1, { adder = true }: ZooOptions = {}): Graph {
   const b = new SeededBuilder({ height: 8, width: 8, channels: 1 }, new Rng(seed));
   let x = b.layer(b.input(), { name: "conv1", outChannels: 16, kernel: 3, padding: 1, activation: "relu" });
-  x = b.layer(x, { name: "adder2", adder: true, outChannels: 16, kernel: 3, padding: 1, activation: "relu" });
-  x = b.layer(x, { name: "adder3", adder: true, outChannels: 32, kernel: 3, stride: 2, padding: 1, activation: "relu" });
+  x = b.layer(x, { name: "adder2", adder, outChannels: 16, kernel: 3, padding: 1, activation: "relu" });
+  x = b.layer(x, { name: "adder3", adder, outChannels: 32, kernel: 3, stride: 2, padding: 1, activation: "relu" });
   x = b.globalAvgPool(x, { name: "pool" });
   return finish(b, b.denseLayer(x, { name: "fc", outFeatures: 10, batchNorm: false }), seed);
 }
@@ -35,7 +44,7 @@ export function buildDigitsNet(seed = 1): Graph {
  * ReLU after the first and after the residual add); stages 2 and 3 start with stride 2 and a 1×1
  * adder + BN shortcut; global average pool; dense 64→10 + BN.
  */
-export function buildResNet20(seed = 1): Graph {
+export function buildResNet20(seed = 1, { adder = true }: ZooOptions = {}): Graph {
   const b = new SeededBuilder({ height: 32, width: 32, channels: 3 }, new Rng(seed));
   let x = b.layer(b.input(), { name: "conv1", outChannels: 16, kernel: 3, padding: 1, activation: "relu" });
   let inChannels = 16;
@@ -43,10 +52,10 @@ export function buildResNet20(seed = 1): Graph {
     for (let block = 0; block < 3; block++) {
       const stride = stage > 0 && block === 0 ? 2 : 1;
       const name = `s${stage + 1}b${block + 1}`;
-      let y = b.layer(x, { name: `${name}_adder1`, adder: true, outChannels: channels, kernel: 3, stride, padding: 1, activation: "relu" });
-      y = b.layer(y, { name: `${name}_adder2`, adder: true, outChannels: channels, kernel: 3, padding: 1 });
+      let y = b.layer(x, { name: `${name}_adder1`, adder, outChannels: channels, kernel: 3, stride, padding: 1, activation: "relu" });
+      y = b.layer(y, { name: `${name}_adder2`, adder, outChannels: channels, kernel: 3, padding: 1 });
       const shortcut = stride !== 1 || inChannels !== channels
-        ? b.layer(x, { name: `${name}_down`, adder: true, outChannels: channels, kernel: 1, stride })
+        ? b.layer(x, { name: `${name}_down`, adder, outChannels: channels, kernel: 1, stride })
         : x;
       x = b.add(y, shortcut, { name: `${name}_add`, activation: "relu" });
       inChannels = channels;

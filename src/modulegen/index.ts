@@ -1,21 +1,26 @@
 // Right-sized kernel modules: the kernel rewritten for one model, its arena exactly what
 // the model needs and its memory the fewest pages that hold it (initial = maximum), so
 // WAMR, which trims a module that never grows memory to __heap_base, allocates the
-// module's static data + the model + its activations + READ_SLACK, to the byte.
-// Optionally the model rides along as a data segment at arena_ptr: one file to flash.
+// module's static data + its arena, to the byte. Arena flavour: the arena holds the model +
+// its activations + READ_SLACK, and optionally the model rides along as a data segment at
+// arena_ptr (one file to flash). Stream flavour: the model stays outside (in flash); the arena
+// holds its header and tables, the activations, a scratch for one block of filters and
+// READ_SLACK (src/plan/stream.ts).
 //
-// No compiler is needed: the compiled kernel (build/addernet.<build>.wasm) is patched.
-// Its arena size is a compile-time constant, so it appears in three places, which are
-// rewritten: the memory section's limits, the exported globals __heap_base/__data_end
-// (arena_ptr + arena_size), and the i32/i64.const immediates equal to the arena size
-// in the code. test/runtimes/modulegen.test.ts checks the result is byte-identical to
-// what the compiler emits for the same arena size. docs/RUNTIMES.md explains the choice.
+// No compiler is needed: the compiled kernel (build/addernet[-stream].<build>.wasm) is
+// patched. Its arena size appears in three places, which are rewritten: the memory section's
+// limits, the exported globals __heap_base/__data_end (arena_ptr + arena_size), and the u32
+// cell the kernel reads arena_size() from (exported as __arena_size_cell), which a data segment
+// appended at the end sets to the new size. The code holds no constant derived from the size.
+// test/runtimes/modulegen.test.ts checks the result behaves as what the compiler emits for the
+// same arena size. docs/RUNTIMES.md explains the choice.
 import { readFileSync } from "node:fs";
 import { FORMAT_ALIGN, H_ACTIVATION_BYTES, H_FILE_SIZE, READ_SLACK } from "../format/constants.js";
 import { readModel } from "../format/reader.js";
-import { kernelWasmPath, type KernelBuild } from "../runtime/kernel.js";
+import { streamArena, type ScratchChoice } from "../plan/stream.js";
+import { kernelWasmPath, type KernelBuild, type KernelFlavour } from "../runtime/kernel.js";
 import {
-  ByteReader, concat, encodeS64, encodeU32, OP_I32_CONST, OP_I64_CONST, readConstExpr, readExports,
+  ByteReader, concat, encodeS64, encodeU32, OP_I32_CONST, readConstExpr, readExports,
   readSections, SECTION, writeSections, type Section,
 } from "./wasm.js";
 
@@ -25,29 +30,38 @@ const MEMORY_HAS_MAX = 0x01;
 
 export interface ModelModuleOptions {
   build: KernelBuild;
-  /** Put the model in the module as a data segment at arena_ptr (default false). */
+  /** "arena" (default): the model is copied into linear memory; "stream": it stays outside. */
+  flavour?: KernelFlavour;
+  /** Arena flavour: put the model in the module as a data segment at arena_ptr (default false). */
   embed?: boolean;
-  /** The kernel to start from (default: build/addernet.<build>.wasm). */
+  /** Stream flavour: the scratch for blocks of filters (default "default": four filters of the largest op). */
+  scratch?: ScratchChoice;
+  /** The kernel to start from (default: build/addernet[-stream].<build>.wasm). */
   baseModule?: Uint8Array;
 }
 
 /** Where a right-sized module's linear memory goes, in bytes. */
 export interface ModuleBudget {
   build: KernelBuild;
+  flavour: KernelFlavour;
   embedded: boolean;
   /** The .wasm file. */
   moduleFileBytes: number;
-  /** Linear memory below the arena: the kernel's static data and scratch (= arena_ptr). */
+  /** Linear memory below the arena: the kernel's static data (= arena_ptr). */
   staticDataBytes: number;
-  /** The model file (file_size), then padding to 16. */
+  /** In linear memory: the model file (arena flavour), or its header and tables (stream); then padding to 16. */
   modelBytes: number;
   modelPaddingBytes: number;
   /** The activation region the model's plan needs. */
   activationBytes: number;
+  /** Stream flavour: the scratch for one block of filters' parameters (0 for the arena flavour). */
+  scratchBytes: number;
   /** READ_SLACK: bytes SIMD tail loads may touch past the last activation. */
   slackBytes: number;
-  /** modelBytes + modelPaddingBytes + activationBytes + slackBytes. */
+  /** modelBytes + modelPaddingBytes + activationBytes + scratchBytes + slackBytes. */
   arenaBytes: number;
+  /** Stream flavour: the model bytes that stay outside linear memory (in flash), else 0. */
+  externalModelBytes: number;
   /** arena_ptr + arena = __heap_base: what WAMR allocates after its trim. */
   linearMemoryBytes: number;
   /** Declared pages (initial = maximum) and their bytes: what V8 and wasmtime allocate. */
@@ -57,49 +71,39 @@ export interface ModuleBudget {
 
 const align16 = (n: number): number => Math.ceil(n / FORMAT_ALIGN) * FORMAT_ALIGN;
 
-/** The arena a model needs: align16(file_size) + activation_bytes + READ_SLACK. Validates the model. */
-export function modelArenaBytes(model: Uint8Array): { fileSize: number; activationBytes: number; arenaBytes: number } {
-  readModel(model); // throws ModelFormatError naming the field for a malformed file
+/** What a model puts in the arena of a kernel of `flavour`. Validates the model. */
+export interface ModelArena {
+  fileSize: number;
+  /** The file (arena flavour) or its header and tables (stream flavour) in linear memory. */
+  residentBytes: number;
+  activationBytes: number;
+  scratchBytes: number;
+  arenaBytes: number;
+}
+
+export function modelArena(model: Uint8Array, flavour: KernelFlavour = "arena", scratch: ScratchChoice = "default"): ModelArena {
+  const decoded = readModel(model); // throws ModelFormatError naming the field for a malformed file
   const view = new DataView(model.buffer, model.byteOffset, model.byteLength);
   const fileSize = view.getUint32(H_FILE_SIZE, true);
   const activationBytes = view.getUint32(H_ACTIVATION_BYTES, true);
-  return { fileSize, activationBytes, arenaBytes: align16(fileSize) + activationBytes + READ_SLACK };
+  if (flavour === "stream") {
+    const s = streamArena(decoded, scratch);
+    return { fileSize, residentBytes: s.headBytes, activationBytes, scratchBytes: s.scratchBytes, arenaBytes: s.arenaBytes };
+  }
+  return { fileSize, residentBytes: fileSize, activationBytes, scratchBytes: 0, arenaBytes: align16(fileSize) + activationBytes + READ_SLACK };
 }
 
-/** arena_ptr and arena_size of a kernel module (it has no imports, so it can simply be instantiated). */
+/** Stand-ins for the stream flavour's import, for instantiating a kernel to read its exports. */
+const INERT_IMPORTS = { addernet: { read_model: () => 1 } };
+
+/** arena_ptr and arena_size of a kernel module (instantiated with an inert read_model when it imports one). */
 function kernelArena(module: Uint8Array): { arenaPtr: number; arenaSize: number } {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(module as Uint8Array<ArrayBuffer>), {});
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(module as Uint8Array<ArrayBuffer>), INERT_IMPORTS);
   const exports = instance.exports as { arena_ptr?: () => number; arena_size?: () => number };
   if (typeof exports.arena_ptr !== "function" || typeof exports.arena_size !== "function") {
     throw new Error("modulegen: the base module does not export arena_ptr/arena_size (not a kernel module)");
   }
   return { arenaPtr: exports.arena_ptr() >>> 0, arenaSize: exports.arena_size() >>> 0 };
-}
-
-/** Replace every `iNN.const from` in every function body with `iNN.const to`; returns how many. */
-function patchCodeConstants(code: Uint8Array, replacements: ReadonlyMap<bigint, bigint>): { body: Uint8Array; count: number } {
-  const patterns = [...replacements].flatMap(([from, to]) =>
-    [OP_I32_CONST, OP_I64_CONST].map((op) => ({ find: [op, ...encodeS64(from)], put: [op, ...encodeS64(to)] })));
-  const r = new ByteReader(code);
-  const functions = r.u32();
-  const out: (Uint8Array | number[])[] = [encodeU32(functions)];
-  let count = 0;
-  for (let f = 0; f < functions; f++) {
-    const body = r.take(r.u32());
-    const patched: number[] = [];
-    for (let i = 0; i < body.length;) {
-      const hit = patterns.find(({ find }) => find.every((b, k) => body[i + k] === b));
-      if (hit) {
-        patched.push(...hit.put);
-        i += hit.find.length;
-        count++;
-      } else {
-        patched.push(body[i++]!);
-      }
-    }
-    out.push(encodeU32(patched.length), patched);
-  }
-  return { body: concat(out), count };
 }
 
 function memorySection(pages: number, old: Uint8Array): Uint8Array {
@@ -108,6 +112,15 @@ function memorySection(pages: number, old: Uint8Array): Uint8Array {
   const flags = r.byte();
   if (flags & ~MEMORY_HAS_MAX) throw new Error(`modulegen: unsupported memory flags 0x${flags.toString(16)} (shared or 64-bit memory)`);
   return concat([[1, MEMORY_HAS_MAX], encodeU32(pages), encodeU32(pages)]);
+}
+
+/** The init values of the globals `indices`, by index. */
+function globalValues(section: Uint8Array): bigint[] {
+  const r = new ByteReader(section);
+  return Array.from({ length: r.u32() }, () => {
+    r.take(2); // value type, mutability
+    return readConstExpr(r).value ?? -1n;
+  });
 }
 
 /** Rewrite the init of the exported globals holding the old heap base. */
@@ -131,6 +144,9 @@ function globalSection(old: Uint8Array, exportedGlobals: ReadonlySet<number>, ol
   }
   return concat(out);
 }
+
+/** The little-endian bytes of a u32. */
+const u32Bytes = (v: number): Uint8Array => new Uint8Array(new Uint32Array([v]).buffer);
 
 /** Append an active data segment `bytes` at `offset` (memory 0). */
 function withDataSegment(sections: Section[], offset: number, bytes: Uint8Array): Section[] {
@@ -156,6 +172,13 @@ function withDataSegment(sections: Section[], offset: number, bytes: Uint8Array)
   return result;
 }
 
+/** The index of an exported global, or a clear error. */
+function exportedGlobal(exported: ReturnType<typeof readExports>, name: string): number {
+  const e = exported.get(name);
+  if (!e || e.kind !== EXPORT_KIND_GLOBAL) throw new Error(`modulegen: the base module does not export the global ${name} (not a kernel module)`);
+  return e.index;
+}
+
 /**
  * Rewrite a kernel module for an arena of `arenaBytes` (a multiple of 16), optionally with
  * `embed` as a data segment at arena_ptr.
@@ -171,28 +194,20 @@ export function resizeKernel(base: Uint8Array, arenaBytes: number, embed?: Uint8
   const pages = Math.ceil(newHeapBase / WASM_PAGE);
   const sections = readSections(base);
   const exported = readExports(sections);
-  const heapGlobals = new Set(["__heap_base", "__data_end"].map((name) => {
-    const e = exported.get(name);
-    if (!e || e.kind !== EXPORT_KIND_GLOBAL) throw new Error(`modulegen: the base module does not export the global ${name}`);
-    return e.index;
-  }));
-  let patchedConstants = 0;
+  const heapGlobals = new Set(["__heap_base", "__data_end"].map((name) => exportedGlobal(exported, name)));
+  const cellGlobal = exportedGlobal(exported, "__arena_size_cell");
+  const globals = sections.find((s) => s.id === SECTION.global);
+  const cell = globals ? Number(globalValues(globals.body)[cellGlobal]) : -1;
+  if (!(cell >= 0 && cell + 4 <= arenaPtr)) throw new Error(`modulegen: __arena_size_cell (${cell}) does not point below the arena`);
   let rewritten = sections.map((s): Section => {
     switch (s.id) {
       case SECTION.memory: return { id: s.id, body: memorySection(pages, s.body) };
       case SECTION.global: return { id: s.id, body: globalSection(s.body, heapGlobals, oldHeapBase, newHeapBase) };
-      case SECTION.code: {
-        const { body, count } = patchCodeConstants(s.body, new Map([
-          [BigInt(arenaSize), BigInt(arenaBytes)],
-          [BigInt(oldHeapBase), BigInt(newHeapBase)],
-        ]));
-        patchedConstants = count;
-        return { id: s.id, body };
-      }
       default: return s;
     }
   });
-  if (patchedConstants === 0) throw new Error(`modulegen: no constant ${arenaSize} (the arena size) in the base module's code`);
+  // data segments apply in order: one appended last sets the cell whatever the compiler stored
+  rewritten = withDataSegment(rewritten, cell, u32Bytes(arenaBytes));
   if (embed) {
     if (embed.length > arenaBytes) throw new Error(`modulegen: a ${embed.length}-byte model does not fit a ${arenaBytes}-byte arena`);
     rewritten = withDataSegment(rewritten, arenaPtr, embed);
@@ -204,7 +219,7 @@ export function resizeKernel(base: Uint8Array, arenaBytes: number, embed?: Uint8
 
 /** The rewritten module must say what it was rewritten to. */
 function checkResized(module: Uint8Array, arenaPtr: number, arenaBytes: number, pages: number): void {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(module as Uint8Array<ArrayBuffer>), {});
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(module as Uint8Array<ArrayBuffer>), INERT_IMPORTS);
   const e = instance.exports as { arena_ptr(): number; arena_size(): number; memory: WebAssembly.Memory; __heap_base: WebAssembly.Global };
   const found = { arenaPtr: e.arena_ptr() >>> 0, arenaSize: e.arena_size() >>> 0, heapBase: Number(e.__heap_base.value) >>> 0, bytes: e.memory.buffer.byteLength };
   const want = { arenaPtr, arenaSize: arenaBytes, heapBase: arenaPtr + arenaBytes, bytes: pages * WASM_PAGE };
@@ -215,36 +230,49 @@ function checkResized(module: Uint8Array, arenaPtr: number, arenaBytes: number, 
 
 function baseModule(options: ModelModuleOptions): Uint8Array {
   if (options.baseModule) return options.baseModule;
-  const path = kernelWasmPath(options.build);
+  const flavour = options.flavour ?? "arena";
+  const path = kernelWasmPath(options.build, flavour);
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new Error(`cannot read the ${options.build} kernel at ${path} (run \`npm run build:wasm\`): ${(e as Error).message}`);
+    throw new Error(`cannot read the ${options.build} ${flavour} kernel at ${path} (run \`npm run build:wasm\`): ${(e as Error).message}`);
+  }
+}
+
+function checkOptions(options: ModelModuleOptions): void {
+  if (options.embed && options.flavour === "stream") {
+    throw new Error("modulegen: a stream-flavour kernel reads the model from outside linear memory: it cannot embed it (drop embed, or use the arena flavour)");
   }
 }
 
 /** A kernel module sized for this one model (see the file comment). */
 export function buildModelModule(model: Uint8Array, options: ModelModuleOptions): Uint8Array {
-  const { arenaBytes } = modelArenaBytes(model);
+  checkOptions(options);
+  const { arenaBytes } = modelArena(model, options.flavour, options.scratch);
   return resizeKernel(baseModule(options), arenaBytes, options.embed ? model : undefined);
 }
 
 /** The byte budget of buildModelModule(model, options), for `inspect`. */
 export function moduleBudget(model: Uint8Array, options: ModelModuleOptions): ModuleBudget {
-  const { fileSize, activationBytes, arenaBytes } = modelArenaBytes(model);
+  checkOptions(options);
+  const flavour = options.flavour ?? "arena";
+  const { fileSize, residentBytes, activationBytes, scratchBytes, arenaBytes } = modelArena(model, flavour, options.scratch);
   const module = resizeKernel(baseModule(options), arenaBytes, options.embed ? model : undefined);
   const { arenaPtr } = kernelArena(module);
   const pages = Math.ceil((arenaPtr + arenaBytes) / WASM_PAGE);
   return {
     build: options.build,
+    flavour,
     embedded: options.embed ?? false,
     moduleFileBytes: module.length,
     staticDataBytes: arenaPtr,
-    modelBytes: fileSize,
-    modelPaddingBytes: align16(fileSize) - fileSize,
+    modelBytes: residentBytes,
+    modelPaddingBytes: align16(residentBytes) - residentBytes,
     activationBytes,
+    scratchBytes,
     slackBytes: READ_SLACK,
     arenaBytes,
+    externalModelBytes: flavour === "stream" ? fileSize : 0,
     linearMemoryBytes: arenaPtr + arenaBytes,
     pages,
     declaredMemoryBytes: pages * WASM_PAGE,
@@ -253,15 +281,18 @@ export function moduleBudget(model: Uint8Array, options: ModelModuleOptions): Mo
 
 /** The budget as aligned text lines. */
 export function formatBudget(b: ModuleBudget): string {
+  const stream = b.flavour === "stream";
   const rows: [string, number][] = [
     ["kernel static data (below arena_ptr)", b.staticDataBytes],
-    ["model (file_size)", b.modelBytes],
+    [stream ? "model header and tables (copied by load)" : "model (file_size)", b.modelBytes],
     ["padding to 16", b.modelPaddingBytes],
     ["activations", b.activationBytes],
+    ...(stream ? [["scratch (one block of filters)", b.scratchBytes] as [string, number]] : []),
     ["read slack", b.slackBytes],
     ["linear memory on WAMR (= __heap_base)", b.linearMemoryBytes],
     [`declared memory (${b.pages} pages, V8/wasmtime)`, b.declaredMemoryBytes],
-    [`module file (${b.build}${b.embedded ? ", model embedded" : ""})`, b.moduleFileBytes],
+    [`module file (${b.build} ${b.flavour}${b.embedded ? ", model embedded" : ""})`, b.moduleFileBytes],
+    ...(stream ? [["model read through read_model (stays in flash)", b.externalModelBytes] as [string, number]] : []),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, n]) => `${label.padEnd(width)}  ${String(n).padStart(9)} B`).join("\n");

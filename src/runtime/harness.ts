@@ -1,10 +1,10 @@
 // wamr-*, wasmi-*, wasm3-scalar: the Rust harness (harness/, built by
-// scripts/install-runtimes.sh) instantiating the zero-import kernel module through
+// scripts/install-runtimes.sh) instantiating the kernel module (either flavour) through
 // each runtime's embedding API.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { kernelWasmPath, type KernelBuild } from "./kernel.js";
-import { findTool, INSTALL_HINT, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
+import { kernelWasmPath, type KernelBuild, type KernelFlavour } from "./kernel.js";
+import { findTool, INSTALL_HINT, keyValues, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
 export type HarnessEngine = "wamr" | "wasmi" | "wasm3";
@@ -33,14 +33,6 @@ export function harnessEngines(harness: string): Promise<Map<string, boolean>> {
   return compiledIn;
 }
 
-/** `key=value` lines → record. */
-function keyValues(text: string): Record<string, string> {
-  return Object.fromEntries(text.trim().split("\n").filter((l) => l.includes("=")).map((l) => {
-    const i = l.indexOf("=");
-    return [l.slice(0, i), l.slice(i + 1)];
-  }));
-}
-
 /** Linear-memory bytes the runtime allocated for a module (after WAMR's trim), and peak RSS. */
 export async function harnessMemory(engine: HarnessEngine, module: Uint8Array, model?: Uint8Array): Promise<{ memoryBytes: number; peakRssKiB: number }> {
   const harness = await findHarness();
@@ -59,13 +51,26 @@ export async function harnessMemory(engine: HarnessEngine, module: Uint8Array, m
   });
 }
 
+/**
+ * One line of `addernet-harness batch`: space-separated key=value pairs, `error=` (when
+ * present) running to the end of the line; undefined for other lines.
+ */
+function parseJobLine(line: string): Record<string, string> | undefined {
+  if (!line.startsWith("job=")) return undefined;
+  const at = line.indexOf(" error=");
+  const pairs = (at < 0 ? line : line.slice(0, at)).split(" ").map((p) => p.split("=", 2) as [string, string]);
+  const record = Object.fromEntries(pairs);
+  if (at >= 0) record.error = line.slice(at + " error=".length);
+  return record;
+}
+
 export class HarnessRuntime implements Runtime {
   readonly name: RuntimeName;
   readonly description: string;
 
-  constructor(readonly engine: HarnessEngine, readonly build: KernelBuild) {
+  constructor(readonly engine: HarnessEngine, readonly build: KernelBuild, readonly flavour: KernelFlavour = "arena") {
     this.name = `${engine}-${build}` as RuntimeName;
-    this.description = `${DESCRIPTIONS[engine]}, build/addernet.${build}.wasm via addernet-harness`;
+    this.description = `${DESCRIPTIONS[engine]}, ${kernelWasmPath(build, flavour)} via addernet-harness`;
   }
 
   async unavailableReason(): Promise<string | undefined> {
@@ -74,7 +79,7 @@ export class HarnessRuntime implements Runtime {
     const engines = await harnessEngines(harness);
     if (!engines.has(this.engine)) return `${harness} was built without ${this.engine}: ${INSTALL_HINT}`;
     if (this.build === "simd" && !engines.get(this.engine)) return `${harness} was built without ${this.engine} SIMD support`;
-    return missingModule(kernelWasmPath(this.build));
+    return missingModule(kernelWasmPath(this.build, this.flavour));
   }
 
   private async requireHarness(): Promise<string> {
@@ -86,7 +91,7 @@ export class HarnessRuntime implements Runtime {
   /** One harness process for all jobs (`addernet-harness batch`). */
   async runMany(jobs: readonly RunJob[]): Promise<RunOutcome[]> {
     const harness = await this.requireHarness();
-    const module = kernelWasmPath(this.build);
+    const module = kernelWasmPath(this.build, this.flavour);
     return withTempDir(async (dir) => {
       const lines: string[] = [];
       for (const [i, { model, input }] of jobs.entries()) {
@@ -97,20 +102,19 @@ export class HarnessRuntime implements Runtime {
       await writeFile(join(dir, "manifest.txt"), lines.join("\n") + "\n");
       const { code, stdout, stderr } = await runProcess(harness, ["batch", "--runtime", this.engine, "--manifest", join(dir, "manifest.txt")]);
       if (code !== 0) throw new Error(`${this.name}: addernet-harness batch exited with ${code}: ${stderr.trim()}`);
-      const results = new Map<number, string[]>();
-      for (const line of stdout.trim().split("\n")) {
-        const fields = line.split(" ");
-        if (/^\d+$/.test(fields[0]!)) results.set(Number(fields[0]) - 1, fields.slice(1));
+      const results = new Map<number, Record<string, string>>();
+      for (const line of stdout.split("\n")) {
+        const job = parseJobLine(line);
+        if (job) results.set(Number(job.job) - 1, job);
       }
       const outcomes: RunOutcome[] = [];
       for (let i = 0; i < jobs.length; i++) {
-        const fields = results.get(i);
-        if (!fields) throw new Error(`${this.name}: no result for job ${i} in the harness output`);
-        const [kind, a, b] = fields;
-        if (kind === "ok") outcomes.push({ ok: true, output: toInt8(await readFile(join(dir, `${i}.out`))) });
-        else if (kind === "load") outcomes.push({ ok: false, stage: "load", status: Number(a), errorOffset: Number(b) });
-        else if (kind === "invoke") outcomes.push({ ok: false, stage: "invoke", status: Number(a), errorOffset: -1 });
-        else throw new Error(`${this.name}: job ${i}: ${fields.slice(1).join(" ")}`);
+        const r = results.get(i);
+        if (!r) throw new Error(`${this.name}: no result for job ${i} in the harness output`);
+        if (r.error !== undefined) throw new Error(`${this.name}: job ${i}: ${r.error}`);
+        const status = Number(r.status);
+        if (status === 0) outcomes.push({ ok: true, output: toInt8(await readFile(join(dir, `${i}.out`))) });
+        else outcomes.push({ ok: false, stage: r.stage === "invoke" ? "invoke" : "load", status, errorOffset: Number(r.error_offset ?? -1) });
       }
       return outcomes;
     });
@@ -121,11 +125,11 @@ export class HarnessRuntime implements Runtime {
     return withTempDir(async (dir) => {
       await writeFile(join(dir, "model.addn"), model);
       await writeFile(join(dir, "input.bin"), input);
-      const args = ["run", "--runtime", this.engine, "--module", kernelWasmPath(this.build), "--model", join(dir, "model.addn"),
+      const args = ["run", "--runtime", this.engine, "--module", kernelWasmPath(this.build, this.flavour), "--model", join(dir, "model.addn"),
         "--input", join(dir, "input.bin"), "--output", join(dir, "output.bin"), "--repeat", String(repeats)];
       const { code, stdout, stderr } = await runProcess(harness, args);
       if (code !== 0) throw new Error(`${this.name}: addernet-harness run exited with ${code}: ${stderr.trim()}`);
-      return { meanMs: Number(keyValues(stdout).mean_ms) };
+      return { meanMs: Number(keyValues(stdout).mean_ns) / 1e6 };
     });
   }
 }

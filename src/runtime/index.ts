@@ -6,8 +6,12 @@
 //   wasmi-simd, wasmi-scalar        wasmi                  ├ addernet-harness (harness/)
 //   wasm3-scalar                    wasm3 (MVP only)       ┘
 //
-// The command-line ones are installed under .tools/ by scripts/install-runtimes.sh.
+// Each runs either kernel flavour (docs/ABI.md): "arena" (the model copied into the kernel's
+// arena) or "stream" (the model read in slices through the kernel's one import; the WASI
+// command reads them from the model file). The command-line ones are installed under .tools/
+// by scripts/install-runtimes.sh.
 import { HarnessRuntime } from "./harness.js";
+import type { KernelFlavour } from "./kernel.js";
 import { NodeRuntime } from "./node.js";
 import { outcomeToOutput } from "./tools.js";
 import type { Runtime, RuntimeName } from "./types.js";
@@ -15,35 +19,41 @@ import { WasmtimeRuntime } from "./wasmtime.js";
 
 export type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 export { harnessMemory, type HarnessEngine } from "./harness.js";
-export { KernelStatusError } from "./kernel.js";
+export { KernelStatusError, KERNEL_FLAVOURS, type KernelFlavour } from "./kernel.js";
 
-const RUNTIMES: readonly Runtime[] = [
-  new NodeRuntime("simd"),
-  new NodeRuntime("scalar"),
-  new WasmtimeRuntime("simd"),
-  new WasmtimeRuntime("scalar"),
-  new HarnessRuntime("wamr", "simd"),
-  new HarnessRuntime("wamr", "scalar"),
-  new HarnessRuntime("wasmi", "simd"),
-  new HarnessRuntime("wasmi", "scalar"),
-  new HarnessRuntime("wasm3", "scalar"),
+/** Every runtime, in a stable order, made for one kernel flavour. */
+const MAKERS: readonly [RuntimeName, (flavour: KernelFlavour) => Runtime][] = [
+  ["node-simd", (f) => new NodeRuntime("simd", f)],
+  ["node-scalar", (f) => new NodeRuntime("scalar", f)],
+  ["wasmtime-simd", (f) => new WasmtimeRuntime("simd", f)],
+  ["wasmtime-scalar", (f) => new WasmtimeRuntime("scalar", f)],
+  ["wamr-simd", (f) => new HarnessRuntime("wamr", "simd", f)],
+  ["wamr-scalar", (f) => new HarnessRuntime("wamr", "scalar", f)],
+  ["wasmi-simd", (f) => new HarnessRuntime("wasmi", "simd", f)],
+  ["wasmi-scalar", (f) => new HarnessRuntime("wasmi", "scalar", f)],
+  ["wasm3-scalar", (f) => new HarnessRuntime("wasm3", "scalar", f)],
 ];
+const made = new Map<string, Runtime>();
 
 /** Every runtime name, in a stable order. */
 export function listRuntimes(): RuntimeName[] {
-  return RUNTIMES.map((r) => r.name);
+  return MAKERS.map(([name]) => name);
 }
 
-export function getRuntime(name: string): Runtime {
-  const runtime = RUNTIMES.find((r) => r.name === name);
-  if (!runtime) throw new Error(`unknown runtime "${name}": expected one of ${listRuntimes().join(", ")}`);
-  return runtime;
+/** The runtime `name` running the `flavour` kernel (default "arena"); one object per pair. */
+export function getRuntime(name: string, flavour: KernelFlavour = "arena"): Runtime {
+  const maker = MAKERS.find(([n]) => n === name)?.[1];
+  if (!maker) throw new Error(`unknown runtime "${name}": expected one of ${listRuntimes().join(", ")}`);
+  const key = `${name}/${flavour}`;
+  if (!made.has(key)) made.set(key, maker(flavour));
+  return made.get(key)!;
 }
 
-/** The runtimes whose binaries and builds are present. */
-export async function availableRuntimes(): Promise<Runtime[]> {
-  const reasons = await Promise.all(RUNTIMES.map((r) => r.unavailableReason()));
-  return RUNTIMES.filter((_, i) => reasons[i] === undefined);
+/** The runtimes whose binaries and builds (of `flavour`) are present. */
+export async function availableRuntimes(flavour: KernelFlavour = "arena"): Promise<Runtime[]> {
+  const runtimes = listRuntimes().map((name) => getRuntime(name, flavour));
+  const reasons = await Promise.all(runtimes.map((r) => r.unavailableReason()));
+  return runtimes.filter((_, i) => reasons[i] === undefined);
 }
 
 /** One inference; throws KernelStatusError when load or invoke returns a negative status. */

@@ -150,20 +150,28 @@ export class KernelInstance {
    * reads from it during load and every invoke.
    */
   load(blob: Uint8Array): void {
-    this.loadedModel = false;
+    if (this.flavour === "arena" && blob.length > this.arenaSize) {
+      throw new Error(`model blob of ${blob.length} bytes does not fit the ${this.arenaSize}-byte arena of the ${this.build} kernel`);
+    }
+    const status = this.tryLoad(blob);
+    if (status !== STATUS_OK) throw new KernelStatusError("load", status, this.exports.error_offset());
+  }
+
+  /**
+   * load() without the throw: the kernel's status (error_offset() tells where). A blob larger
+   * than the arena flavour's arena is not copied: load() then judges its length alone.
+   */
+  tryLoad(blob: Uint8Array): number {
     let status: number;
     if (this.flavour === "stream") {
       this.source = blob;
       status = this.exports.load(0, blob.length);
     } else {
-      if (blob.length > this.arenaSize) {
-        throw new Error(`model blob of ${blob.length} bytes does not fit the ${this.arenaSize}-byte arena of the ${this.build} kernel`);
-      }
-      new Uint8Array(this.memory.buffer, this.arenaPtr, blob.length).set(blob);
+      if (blob.length <= this.arenaSize) new Uint8Array(this.memory.buffer, this.arenaPtr, blob.length).set(blob);
       status = this.exports.load(this.arenaPtr, blob.length);
     }
-    if (status !== STATUS_OK) throw new KernelStatusError("load", status, this.exports.error_offset());
-    this.loadedModel = true;
+    this.loadedModel = status === STATUS_OK;
+    return status;
   }
 
   /** Run one inference on an int8 NHWC input; returns a copy of the output bytes. */

@@ -1,6 +1,7 @@
 // node-simd / node-scalar: the kernel module in this process through the WebAssembly API.
 import { performance } from "node:perf_hooks";
-import { compileKernel, KernelInstance, kernelWasmPath, KernelStatusError, type KernelBuild } from "./kernel.js";
+import { STATUS_OK } from "../format/constants.js";
+import { compileKernel, KernelInstance, kernelWasmPath, KernelStatusError, type KernelBuild, type KernelFlavour } from "./kernel.js";
 import { missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
@@ -9,17 +10,17 @@ export class NodeRuntime implements Runtime {
   readonly description: string;
   private module?: Promise<WebAssembly.Module>;
 
-  constructor(readonly build: KernelBuild) {
+  constructor(readonly build: KernelBuild, readonly flavour: KernelFlavour = "arena") {
     this.name = `node-${build}`;
-    this.description = `Node ${process.versions.node} (V8), build/addernet.${build}.wasm via the WebAssembly API`;
+    this.description = `Node ${process.versions.node} (V8), ${kernelWasmPath(build, flavour)} via the WebAssembly API`;
   }
 
   async unavailableReason(): Promise<string | undefined> {
-    return missingModule(kernelWasmPath(this.build));
+    return missingModule(kernelWasmPath(this.build, this.flavour));
   }
 
   private async instance(): Promise<KernelInstance> {
-    this.module ??= compileKernel(this.build);
+    this.module ??= compileKernel(this.build, undefined, this.flavour);
     return KernelInstance.create(this.build, await this.module);
   }
 
@@ -27,20 +28,16 @@ export class NodeRuntime implements Runtime {
     const outcomes: RunOutcome[] = [];
     for (const { model, input } of jobs) {
       const kernel = await this.instance();
-      let stage: "load" | "invoke" = "load";
+      const status = kernel.tryLoad(model);
+      if (status !== STATUS_OK) {
+        outcomes.push({ ok: false, stage: "load", status, errorOffset: kernel.exports.error_offset() });
+        continue;
+      }
       try {
-        if (model.length > kernel.arenaSize) {
-          // Too big to copy in: ask load() for its verdict on the length alone, as the
-          // other embedders do (they copy what fits and call load with the full length).
-          const status = kernel.exports.load(kernel.arenaPtr, model.length);
-          throw new KernelStatusError("load", status, kernel.exports.error_offset());
-        }
-        kernel.load(model);
-        stage = "invoke";
         outcomes.push({ ok: true, output: kernel.run(input) });
       } catch (e) {
         if (!(e instanceof KernelStatusError)) throw e;
-        outcomes.push({ ok: false, stage, status: e.status, errorOffset: e.errorOffset });
+        outcomes.push({ ok: false, stage: "invoke", status: e.status, errorOffset: e.errorOffset });
       }
     }
     return outcomes;

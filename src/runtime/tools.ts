@@ -52,6 +52,14 @@ export function runProcess(file: string, args: readonly string[], cwd?: string):
   });
 }
 
+/** `key=value` lines (what the WASI command, addernet-harness and the firmware print) → record. */
+export function keyValues(text: string): Record<string, string> {
+  return Object.fromEntries(text.split("\n").filter((l) => /^[a-z_][a-z0-9_]*=/.test(l)).map((l) => {
+    const i = l.indexOf("=");
+    return [l.slice(0, i), l.slice(i + 1).trim()];
+  }));
+}
+
 /** Runs `body` with a fresh temporary directory, removed afterwards. */
 export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "addernet-"));

@@ -1,5 +1,5 @@
 // What every runtime adapter offers: run a packed model on an int8 input and time it.
-import type { KernelBuild } from "./kernel.js";
+import type { KernelBuild, KernelFlavour } from "./kernel.js";
 
 export type RuntimeName =
   | "node-simd" | "node-scalar"
@@ -22,6 +22,8 @@ export type RunOutcome =
 export interface Runtime {
   readonly name: RuntimeName;
   readonly build: KernelBuild;
+  /** Arena flavour (the model copied into the kernel's arena) or stream flavour (read in slices). */
+  readonly flavour: KernelFlavour;
   /** Human-readable: engine and how it is reached. */
   readonly description: string;
   /** Why it cannot run (a binary or a build missing) and how to fix it; undefined when it can. */

@@ -1,33 +1,27 @@
 // wasmtime-simd / wasmtime-scalar: the wasmtime CLI running the WASI command build
-// (build/addernet-wasi.<build>.wasm) on files in a temporary directory.
+// (build/addernet-wasi[-stream].<build>.wasm) on files in a temporary directory.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { KernelBuild } from "./kernel.js";
-import { findTool, INSTALL_HINT, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
+import type { KernelBuild, KernelFlavour } from "./kernel.js";
+import { EXIT_INVOKE, EXIT_LOAD, EXIT_OK } from "../format/constants.js";
+import { findTool, INSTALL_HINT, keyValues, runProcess, toInt8, withTempDir, missingModule } from "./tools.js";
 import type { RunJob, RunOutcome, Runtime, RuntimeName } from "./types.js";
 
-/** Exit codes of assembly/wasi/main.ts. */
-const EXIT_LOAD = 3;
-const EXIT_INVOKE = 4;
 
-export function wasiModulePath(build: KernelBuild): string {
-  return fileURLToPath(new URL(`../../build/addernet-wasi.${build}.wasm`, import.meta.url));
+export function wasiModulePath(build: KernelBuild, flavour: KernelFlavour = "arena"): string {
+  const name = flavour === "stream" ? "addernet-wasi-stream" : "addernet-wasi";
+  return fileURLToPath(new URL(`../../build/${name}.${build}.wasm`, import.meta.url));
 }
 
-/** "… status -5 (BAD_CRC) at byte offset 12" → { status, errorOffset }. */
-function parseStatus(stderr: string): { status: number; errorOffset: number } | undefined {
-  const m = /status (-?\d+)(?: \([A-Z_]+\))?(?: at byte offset (-?\d+))?/.exec(stderr);
-  return m ? { status: Number(m[1]), errorOffset: m[2] === undefined ? -1 : Number(m[2]) } : undefined;
-}
 
 export class WasmtimeRuntime implements Runtime {
   readonly name: RuntimeName;
   readonly description: string;
 
-  constructor(readonly build: KernelBuild) {
+  constructor(readonly build: KernelBuild, readonly flavour: KernelFlavour = "arena") {
     this.name = `wasmtime-${build}`;
-    this.description = `wasmtime CLI, build/addernet-wasi.${build}.wasm (WASI command)`;
+    this.description = `wasmtime CLI, ${wasiModulePath(build, flavour)} (WASI command)`;
   }
 
   private binary(): Promise<string | undefined> {
@@ -36,7 +30,7 @@ export class WasmtimeRuntime implements Runtime {
 
   async unavailableReason(): Promise<string | undefined> {
     if (!(await this.binary())) return `wasmtime not installed: ${INSTALL_HINT} (or set ADDERNET_WASMTIME)`;
-    return missingModule(wasiModulePath(this.build));
+    return missingModule(wasiModulePath(this.build, this.flavour));
   }
 
   private async requireBinary(): Promise<string> {
@@ -47,12 +41,12 @@ export class WasmtimeRuntime implements Runtime {
 
   /** One `wasmtime run` in `dir` on model.addn / input.bin. */
   private async invoke(wasmtime: string, dir: string): Promise<RunOutcome> {
-    const args = ["run", "--dir=.", wasiModulePath(this.build), "model.addn", "input.bin", "output.bin"];
-    const { code, stderr } = await runProcess(wasmtime, args, dir);
-    if (code === 0) return { ok: true, output: toInt8(await readFile(join(dir, "output.bin"))) };
-    const parsed = parseStatus(stderr);
-    if ((code === EXIT_LOAD || code === EXIT_INVOKE) && parsed) {
-      return { ok: false, stage: code === EXIT_LOAD ? "load" : "invoke", ...parsed };
+    const args = ["run", "--dir=.", wasiModulePath(this.build, this.flavour), "model.addn", "input.bin", "output.bin"];
+    const { code, stdout, stderr } = await runProcess(wasmtime, args, dir);
+    if (code === EXIT_OK) return { ok: true, output: toInt8(await readFile(join(dir, "output.bin"))) };
+    const kv = keyValues(stdout);
+    if ((code === EXIT_LOAD || code === EXIT_INVOKE) && kv.status !== undefined) {
+      return { ok: false, stage: code === EXIT_LOAD ? "load" : "invoke", status: Number(kv.status), errorOffset: Number(kv.error_offset ?? -1) };
     }
     throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
   }
@@ -76,10 +70,10 @@ export class WasmtimeRuntime implements Runtime {
     return withTempDir(async (dir) => {
       await writeFile(join(dir, "model.addn"), model);
       await writeFile(join(dir, "input.bin"), input);
-      const args = ["run", "--dir=.", wasiModulePath(this.build), "model.addn", "input.bin", "output.bin", String(repeats)];
+      const args = ["run", "--dir=.", wasiModulePath(this.build, this.flavour), "model.addn", "input.bin", "output.bin", String(repeats)];
       const { code, stdout, stderr } = await runProcess(wasmtime, args, dir);
-      const meanNs = /mean_ns=(\d+)/.exec(stdout)?.[1];
-      if (code !== 0 || meanNs === undefined) throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
+      const meanNs = keyValues(stdout).mean_ns;
+      if (code !== EXIT_OK || meanNs === undefined) throw new Error(`${this.name}: wasmtime exited with ${code}: ${stderr.trim()}`);
       return { meanMs: Number(meanNs) / 1e6 };
     });
   }

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EXIT_FAILURE, EXIT_INPUT, EXIT_LOAD, EXIT_OK, EXIT_RUNTIME } from "../../src/format/constants.js";
 import { statusName } from "../../src/format/errors.js";
 import { malformedCases, type ValidCase } from "../runtimes/corpus.js";
 import {
@@ -54,7 +55,7 @@ describe("firmware library on the host", () => {
       it.each(BACKENDS)("%s: outputs equal the TypeScript reference byte for byte", (backend) => {
         const a = readAssets(assetId(flavour));
         const r = runHost(backend, assetId(flavour), a.kernel, join(a.dir, "model.addn"), join(a.dir, "inputs.bin"));
-        expect(r.status, describeRun(backend, r)).toBe(0);
+        expect(r.status, describeRun(backend, r)).toBe(EXIT_OK);
         expect(r.kv.get("kernel_flavour")).toBe(flavour);
         expect(r.kv.get("runtime")).toBe(backend);
         expect(a.inputs.length).toBeGreaterThanOrEqual(4);
@@ -65,7 +66,7 @@ describe("firmware library on the host", () => {
       it(`wamr-simd: the SIMD kernel's outputs equal the TypeScript reference byte for byte`, () => {
         const a = readAssets(`digits-${flavour}-simd`);
         const r = runHost("wamr-simd", "", a.kernel, join(a.dir, "model.addn"), join(a.dir, "inputs.bin"));
-        expect(r.status, describeRun("wamr-simd", r)).toBe(0);
+        expect(r.status, describeRun("wamr-simd", r)).toBe(EXIT_OK);
         expect(r.kv.get("runtime")).toBe("wamr-simd");
         expect(r.kv.get("kernel_flavour")).toBe(flavour);
         expect(outputsHex(r, a.inputs.length)).toEqual(referenceHex(a.model, a.inputs));
@@ -79,7 +80,7 @@ describe("firmware library on the host", () => {
         for (const c of malformedCases(base)) {
           const r = runHost(backend, assetId(flavour), a.kernel, tempFile("bad.addn", c.model), inputs);
           const got = `exit ${r.status}, ${r.kv.get("load_status_name")} (${r.kv.get("load_status")}) at ${r.kv.get("error_offset")}`;
-          const want = `exit 3, ${statusName(c.status)} (${c.status}) at ${c.offset}`;
+          const want = `exit ${EXIT_LOAD}, ${statusName(c.status)} (${c.status}) at ${c.offset}`;
           if (got !== want) wrong.push(`${c.name}: expected ${want}, got ${got}\n${r.stdout}${r.stderr}`);
         }
         expect(wrong, wrong.join("\n")).toEqual([]);
@@ -116,7 +117,7 @@ describe("firmware library on the host", () => {
       const sets = probeInputs(a.model.length);
       const bytes = new Uint8Array(sets.flat().flatMap((req) => [...new Uint8Array(new Uint32Array(req).buffer)]));
       const r = runHost(backend, "digits-stream-probe", join(OUT, "test/stream-probe.wasm"), join(a.dir, "model.addn"), tempFile("probe.bin", bytes));
-      expect(r.status, describeRun(backend, r)).toBe(0);
+      expect(r.status, describeRun(backend, r)).toBe(EXIT_OK);
       expect(r.kv.get("kernel_flavour")).toBe("stream");
       expect(r.kv.get("linear_memory_bytes")).toBe(String(MEMORY));
       expect(outputsHex(r, sets.length)).toEqual(simulateProbe(a.model, sets));
@@ -125,7 +126,7 @@ describe("firmware library on the host", () => {
     it.each(BACKENDS)("%s: a read the embedder refuses during load is READ_FAILED", (backend) => {
       const a = readAssets(assetId("arena"));
       const r = runHost(backend, "digits-stream-probe", join(OUT, "test/stream-probe.wasm"), tempFile("short.addn", a.model.subarray(0, 8)), tempFile("x.bin", new Uint8Array(48)));
-      expect(r.status, describeRun(backend, r)).toBe(3);
+      expect(r.status, describeRun(backend, r)).toBe(EXIT_LOAD);
       expect(r.kv.get("load_status_name")).toBe("READ_FAILED");
       expect(r.kv.get("load_status")).toBe("-16");
     });
@@ -136,21 +137,28 @@ describe("firmware library on the host", () => {
       const kernel = join(OUT, "test/misbehaving.wasm");
       const mode = (m: number) => tempFile(`mode${m}.bin`, Uint8Array.of(m));
       const good = runHost(backend, "digits-misbehaving", kernel, model, mode(1));
-      expect(good.status, describeRun("good", good)).toBe(0);
+      expect(good.status, describeRun("good", good)).toBe(EXIT_OK);
       // the arena holds 256 bytes: the library copied that much of the model to arena_ptr()
       expect(good.kv.get("output.0.hex")).toBe(Buffer.from(a.model.subarray(0, 16)).toString("hex"));
       const trap = runHost(backend, "digits-misbehaving", kernel, model, mode(0));
-      expect(trap.status, describeRun("trap", trap)).toBe(5);
+      expect(trap.status, describeRun("trap", trap)).toBe(EXIT_RUNTIME);
       expect(trap.kv.get("invoke_status_name")).toBe("E_RUNTIME");
       expect(trap.kv.get("error")).toMatch(/unreachable/);
       const bounds = runHost(backend, "digits-misbehaving", kernel, model, mode(2));
-      expect(bounds.status, describeRun("bounds", bounds)).toBe(5);
+      expect(bounds.status, describeRun("bounds", bounds)).toBe(EXIT_RUNTIME);
       expect(bounds.kv.get("invoke_status_name")).toBe("E_BOUNDS");
       expect(bounds.kv.get("error")).toMatch(/output_ptr\(\) = 4294967040 with 16 bytes lies outside the kernel's linear memory of 1024 bytes/);
       const v2 = runHost(backend, "digits-abi-v2", join(OUT, "test/abi-v2.wasm"), model, mode(1));
-      expect(v2.status, describeRun("abi-v2", v2)).toBe(5);
+      expect(v2.status, describeRun("abi-v2", v2)).toBe(EXIT_RUNTIME);
       expect(v2.kv.get("load_status_name")).toBe("E_ABI");
       expect(v2.kv.get("error")).toMatch(/abi_version\(\) is 2/);
+    });
+
+    it.each(BACKENDS)("%s: inputs that are not a whole number of model inputs exit EXIT_INPUT", (backend) => {
+      const a = readAssets(assetId("arena"));
+      const r = runHost(backend, assetId("arena"), a.kernel, join(a.dir, "model.addn"), tempFile("odd.bin", new Uint8Array(a.inputs[0]!.length + 1)));
+      expect(r.status, describeRun(backend, r)).toBe(EXIT_INPUT);
+      expect(r.kv.get("status")).toBe("0");
     });
 
     it("interpreters refuse bytes that are not a module; aot refuses a module other than the one compiled in", () => {
@@ -159,13 +167,13 @@ describe("firmware library on the host", () => {
       const inputs = join(a.dir, "inputs.bin");
       for (const backend of ["wamr", "wasm3"] as const) {
         const r = run(hostApp(backend, ""), [model, model, inputs]);
-        expect(r.status, describeRun(backend, r)).toBe(5);
+        expect(r.status, describeRun(backend, r)).toBe(EXIT_RUNTIME);
         expect(r.kv.get("load_status_name")).toBe("E_RUNTIME");
       }
       const same = run(hostApp("aot", assetId("arena")), [a.kernel, model, inputs]);
-      expect(same.status, describeRun("aot, its own kernel", same)).toBe(0);
+      expect(same.status, describeRun("aot, its own kernel", same)).toBe(EXIT_OK);
       const other = run(hostApp("aot", assetId("arena")), [readAssets(assetId("stream")).kernel, model, inputs]);
-      expect(other.status, describeRun("aot, another kernel", other)).toBe(5);
+      expect(other.status, describeRun("aot, another kernel", other)).toBe(EXIT_RUNTIME);
       expect(other.kv.get("load_status_name")).toBe("E_ABI");
     });
   });
@@ -195,7 +203,7 @@ describe("firmware on the QEMU boards", () => {
       const asset = `digits-${flavour}-${build}`;
       const a = readAssets(asset);
       const r = runQemu(board, elf(board, backend, asset));
-      expect(r.status, describeRun(`${board} ${backend}`, r)).toBe(0);
+      expect(r.status, describeRun(`${board} ${backend}`, r)).toBe(EXIT_OK);
       expect(r.kv.get("board")).toBe(board);
       expect(r.kv.get("runtime")).toBe(backend);
       expect(r.kv.get("kernel_flavour")).toBe(flavour);
@@ -224,7 +232,7 @@ describe("firmware on the QEMU boards", () => {
         for (const backend of BACKENDS) {
           const r = runQemu("netduinoplus2", join(OUT, "netduinoplus2", backend, `${assetId(flavour)}-malformed-${i}`, "fw.elf"));
           const got = `exit ${r.status}, ${r.kv.get("load_status_name")} at ${r.kv.get("error_offset")}`;
-          const want = `exit 3, ${statusName(c.status)} at ${c.offset}`;
+          const want = `exit ${EXIT_LOAD}, ${statusName(c.status)} at ${c.offset}`;
           if (got !== want) wrong.push(`${backend} ${c.name}: expected ${want}, got ${got}\n${r.stdout}${r.stderr}`);
         }
       }
@@ -253,10 +261,10 @@ describe("firmware on the QEMU boards", () => {
       },
     );
 
-    it.each(BOARDS)("%s: a CPU fault is reported and exits 6; a firmware that never ends is stopped", async (board) => {
+    it.each(BOARDS)("%s: a CPU fault is reported and exits 1 (EXIT_FAILURE); a firmware that never ends is stopped", async (board) => {
       await make([`${board}-aot`, `${OUT}/${board}/fault-udf/fw.elf`, "FAULT=udf"]);
       const fault = runQemu(board, join(OUT, board, "fault-udf/fw.elf"));
-      expect(fault.status, describeRun("udf", fault)).toBe(6);
+      expect(fault.status, describeRun("udf", fault)).toBe(EXIT_FAILURE);
       expect(fault.kv.get("fault")).toBe("cpu");
       expect(fault.kv.get("fault_cfsr")).toBe("0x00010000"); // UNDEFINSTR
       await make([`${OUT}/${board}/fault-hang/fw.elf`, "FAULT=hang"]);

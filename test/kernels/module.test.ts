@@ -1,17 +1,19 @@
 // The module itself: zero imports, fixed memory, the ABI's exports in both builds.
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ABI_VERSION, H_ACTIVATION_BYTES, STATUS_ARENA_TOO_SMALL, STATUS_NOT_LOADED } from "../../src/format/constants.js";
+import { ABI_FLAG_STREAMED_MODEL, ABI_VERSION, H_ACTIVATION_BYTES, STATUS_ARENA_TOO_SMALL, STATUS_NOT_LOADED } from "../../src/format/constants.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
-import { KERNEL_BUILDS, compileKernel, kernelWasmPath, KernelInstance } from "../../src/runtime/kernel.js";
+import { KERNEL_BUILDS, KERNEL_FLAVOURS, compileKernel, kernelWasmPath, KernelInstance } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8 } from "./models.js";
 
 const ABI_EXPORTS = [
-  "__data_end", "__heap_base", "abi_flags", "abi_version", "arena_ptr", "arena_size", "error_offset", "input_ptr",
+  "__arena_size_cell", "__data_end", "__heap_base", "abi_flags", "abi_version", "arena_ptr", "arena_size", "error_offset", "input_ptr",
   "input_size", "invoke", "load", "memory", "output_ptr", "output_size",
 ];
+const STREAM_IMPORT = { module: "addernet", name: "read_model", kind: "function" };
 
 /** The memory section's limits, read from the binary: [initial, maximum | undefined]. */
 function memoryLimits(wasm: Uint8Array): [number, number | undefined] {
@@ -37,10 +39,10 @@ function memoryLimits(wasm: Uint8Array): [number, number | undefined] {
 
 describe("kernel module", () => {
 
-  it.each(KERNEL_BUILDS)("%s build: no imports, fixed memory, the ABI exports, arena ending at __heap_base", async (build) => {
-    const wasm = readFileSync(kernelWasmPath(build));
+  it.each(KERNEL_BUILDS.flatMap((b) => KERNEL_FLAVOURS.map((f) => [b, f] as const)))("%s build, %s flavour: its imports, fixed memory, the ABI exports, arena ending at __heap_base", async (build, flavour) => {
+    const wasm = readFileSync(kernelWasmPath(build, flavour));
     const module = await compileKernel(build, wasm);
-    expect(WebAssembly.Module.imports(module)).toEqual([]);
+    expect(WebAssembly.Module.imports(module)).toEqual(flavour === "stream" ? [STREAM_IMPORT] : []);
     expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(ABI_EXPORTS);
     const [initial, maximum] = memoryLimits(wasm);
     expect(maximum).toBe(initial);
@@ -48,6 +50,7 @@ describe("kernel module", () => {
     const k = await KernelInstance.create(build, module);
     const e = k.exports;
     expect(e.abi_version()).toBe(ABI_VERSION);
+    expect(e.abi_flags()).toBe(flavour === "stream" ? ABI_FLAG_STREAMED_MODEL : 0);
     expect(k.arenaPtr % 16).toBe(0);
     expect(k.arenaPtr + k.arenaSize).toBe(e.__heap_base.value);
     expect(e.__data_end.value).toBe(e.__heap_base.value);
@@ -60,14 +63,28 @@ describe("kernel module", () => {
     expect(wasm.length).toBeLessThanOrEqual(16 * 1024);
   });
 
-  it("both builds export the same functions with the same signatures", async () => {
-    const [simd, scalar] = await Promise.all(KERNEL_BUILDS.map((b) => compileKernel(b)));
-    expect(WebAssembly.Module.exports(simd)).toEqual(WebAssembly.Module.exports(scalar));
+  it("both builds and both flavours export the same functions with the same signatures", async () => {
+    const modules = await Promise.all(KERNEL_BUILDS.flatMap((b) => KERNEL_FLAVOURS.map((f) => compileKernel(b, undefined, f))));
     const arity = async (m: WebAssembly.Module) => {
-      const { exports } = await WebAssembly.instantiate(m, {});
+      const { exports } = await WebAssembly.instantiate(m, { addernet: { read_model: () => 1 } });
       return Object.fromEntries(Object.entries(exports).map(([n, v]) => [n, typeof v === "function" ? v.length : typeof v]));
     };
-    expect(await arity(simd)).toEqual(await arity(scalar));
+    for (const m of modules.slice(1)) {
+      expect(WebAssembly.Module.exports(m)).toEqual(WebAssembly.Module.exports(modules[0]!));
+      expect(await arity(m)).toEqual(await arity(modules[0]!));
+    }
+  });
+});
+
+describe("scalar build for cores without an FPU", () => {
+  // wabt's wasm2wat comes with the firmware toolchain (scripts/install-firmware.sh)
+  const wasm2wat = ["/usr/bin/wasm2wat", "/usr/local/bin/wasm2wat"].find((p) => existsSync(p));
+  it.skipIf(!wasm2wat && process.env.CI !== "true")("has no float instruction in either flavour (interpreters can leave float support out)", () => {
+    expect(wasm2wat, "wasm2wat (Debian wabt) must be installed in CI").toBeDefined();
+    for (const flavour of KERNEL_FLAVOURS) {
+      const text = execFileSync(wasm2wat!, [kernelWasmPath("scalar", flavour)], { encoding: "utf8", maxBuffer: 64 << 20 });
+      expect(text.match(/\b[fv](32|64|128)[x.][\w.]*/g) ?? [], flavour).toEqual([]);
+    }
   });
 });
 

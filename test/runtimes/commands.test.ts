@@ -14,6 +14,7 @@ import { findHarness } from "../../src/runtime/harness.js";
 import { kernelWasmPath } from "../../src/runtime/kernel.js";
 import { findTool } from "../../src/runtime/tools.js";
 import { wasiModulePath } from "../../src/runtime/wasmtime.js";
+import { EXIT_FAILURE, EXIT_INPUT, EXIT_LOAD, EXIT_OK, EXIT_USAGE } from "../../src/format/constants.js";
 
 const IN_CI = process.env.CI === "true";
 const wasmtime = await findTool("wasmtime", "ADDERNET_WASMTIME");
@@ -57,23 +58,24 @@ describe.skipIf(!wasmtime && !IN_CI)("WASI command (wasmtime run)", () => {
       expect(new Int8Array(readFileSync(join(dir, "out2.bin")))).toEqual(expected);
     }));
 
-  it("with a repeat count, times the extra inferences and prints mean_ns; the output is unchanged", () =>
+  it("with a repeat count, times the extra inferences and prints repeat= and mean_ns=; the output is unchanged", () =>
     inTempDir(async (dir) => {
       const result = await wasi(dir, "model.addn", "in.bin", "out.bin", "5");
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/^mean_ns=[1-9]\d*\n$/);
+      expect(result.code, result.stderr).toBe(EXIT_OK);
+      expect(result.stdout).toMatch(/^repeat=5\nmean_ns=[1-9]\d*\nstatus=0\noutput_size=10\n$/);
       expect(new Int8Array(readFileSync(join(dir, "out.bin")))).toEqual(expected);
     }));
 
   it.each([
-    ["a corrupt model", ["bad.addn", "in.bin", "out.bin"], 3, /load failed: bad.addn: status -5 \(BAD_CRC\) at byte offset 12/],
-    ["an input of the wrong size", ["model.addn", "short.bin", "out.bin"], 5, /must hold exactly 64 bytes/],
-    ["a missing file", ["nope.addn", "in.bin", "out.bin"], 2, /cannot open nope.addn/],
-    ["missing arguments", ["model.addn"], 1, /usage: addernet-wasi/],
-  ])("%s: exit code and a message on stderr", (_name, args, code, message) =>
+    ["a corrupt model", ["bad.addn", "in.bin", "out.bin"], EXIT_LOAD, "status=-5\nerror_offset=12\n", /load failed: bad.addn: status -5 at byte offset 12/],
+    ["an input of the wrong size", ["model.addn", "short.bin", "out.bin"], EXIT_INPUT, "", /must hold exactly 64 bytes/],
+    ["a missing file", ["nope.addn", "in.bin", "out.bin"], EXIT_FAILURE, "", /cannot open nope.addn/],
+    ["missing arguments", ["model.addn"], EXIT_USAGE, "", /usage: addernet-wasi/],
+  ])("%s: the shared exit code, key=value results on stdout, a message on stderr", (_name, args, code, stdout, message) =>
     inTempDir(async (dir) => {
       const result = await wasi(dir, ...(args as string[]));
       expect(result.code).toBe(code);
+      expect(result.stdout).toBe(stdout);
       expect(result.stderr).toMatch(message as RegExp);
     }));
 });
@@ -82,19 +84,27 @@ describe.skipIf(!harness && !IN_CI)("addernet-harness", () => {
   const harnessRun = (dir: string, runtime: string, modelFile: string, inputFile: string) =>
     run(harness!, ["run", "--runtime", runtime, "--module", kernelWasmPath("scalar"), "--model", modelFile, "--input", inputFile, "--output", "out.bin"], dir);
 
-  it.each(["wamr", "wasmi", "wasm3"])("%s: a corrupt model exits 3 with status and error_offset", (runtime) =>
+  it.each(["wamr", "wasmi", "wasm3"])("%s: a corrupt model exits EXIT_LOAD with status and error_offset", (runtime) =>
     inTempDir(async (dir) => {
       expect(harness, "addernet-harness must be installed in CI").toBeDefined();
       const result = await harnessRun(dir, runtime, "bad.addn", "in.bin");
-      expect(result.code).toBe(3);
+      expect(result.code).toBe(EXIT_LOAD);
       expect(result.stdout).toContain("status=-5\nerror_offset=12");
     }));
 
-  it("a wrong-sized input and an unknown runtime are refused", () =>
+  it("a good run prints key=value results; a wrong-sized input, an unknown runtime and a missing file get the shared exit codes", () =>
     inTempDir(async (dir) => {
-      expect((await harnessRun(dir, "wamr", "model.addn", "short.bin")).code).toBe(5);
+      const ok = await harnessRun(dir, "wasm3", "model.addn", "in.bin");
+      expect(ok.code).toBe(EXIT_OK);
+      expect(ok.stdout).toMatch(/^status=0\noutput_size=10\nmemory_bytes=\d+\npeak_rss_kib=\d+\n$/);
+      const short = await harnessRun(dir, "wamr", "model.addn", "short.bin");
+      expect(short.code).toBe(EXIT_INPUT);
+      expect(short.stderr).toMatch(/input has 63 bytes, the model expects input_size\(\)=64/);
       const unknown = await harnessRun(dir, "v8", "model.addn", "in.bin");
-      expect(unknown.code).toBe(5);
+      expect(unknown.code).toBe(EXIT_USAGE);
       expect(unknown.stderr).toMatch(/runtime `v8` is not compiled in/);
+      const missing = await harnessRun(dir, "wamr", "nope.addn", "in.bin");
+      expect(missing.code).toBe(EXIT_FAILURE);
+      expect(missing.stderr).toMatch(/cannot read --model nope.addn/);
     }));
 });

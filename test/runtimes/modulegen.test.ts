@@ -1,5 +1,6 @@
-// Right-sized modules: what the compiler would emit for the model's arena, byte for byte;
-// the embedded model runs without being copied; WAMR allocates exactly the budget.
+// Right-sized modules: what the compiler would emit for the model's arena (same code, globals,
+// limits and initial memory); the embedded model runs without being copied; a stream kernel
+// runs with each scratch choice and refuses a scratch too small; WAMR allocates exactly the budget.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,12 +10,15 @@ import { ModelFormatError } from "../../src/format/errors.js";
 import { packModel } from "../../src/format/writer.js";
 import { buildDigitsNet, calibrationSamples } from "../../src/models/index.js";
 import { buildModelModule, moduleBudget, resizeKernel } from "../../src/modulegen/index.js";
-import { encodeS64, encodeU32, ByteReader, readSections, writeSections } from "../../src/modulegen/wasm.js";
+import { encodeS64, encodeU32, ByteReader, readSections, SECTION, writeSections } from "../../src/modulegen/wasm.js";
 import { quantizeInput } from "../../src/quantize/io.js";
 import { quantize } from "../../src/quantize/quantize.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { findHarness, harnessMemory } from "../../src/runtime/harness.js";
-import { KERNEL_BUILDS, kernelWasmPath } from "../../src/runtime/kernel.js";
+import { compileKernel, KERNEL_BUILDS, KERNEL_FLAVOURS, KernelInstance, kernelWasmPath } from "../../src/runtime/kernel.js";
+import { streamArena } from "../../src/plan/stream.js";
+import { readModel } from "../../src/format/reader.js";
+import { STATUS_ARENA_TOO_SMALL, H_ACTIVATION_BYTES } from "../../src/format/constants.js";
 
 const graph = buildDigitsNet(3);
 const qmodel = quantize(graph, calibrationSamples(graph.inputShape, 8, 31));
@@ -39,23 +43,61 @@ describe("wasm helpers", () => {
   });
 });
 
-describe.each(KERNEL_BUILDS)("right-sized %s module", (build) => {
-  it("is byte-identical to the compiler's output for the same arena size", async () => {
-    const budget = moduleBudget(model, { build });
+const INERT = { addernet: { read_model: () => 1 } };
+
+/** The module's initial linear memory, as instantiation leaves it. */
+function initialMemory(module: Uint8Array): Uint8Array {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(module as Uint8Array<ArrayBuffer>), INERT);
+  return new Uint8Array((instance.exports.memory as WebAssembly.Memory).buffer).slice();
+}
+
+describe.each(KERNEL_BUILDS.flatMap((build) => KERNEL_FLAVOURS.map((flavour) => [build, flavour] as const)))("right-sized %s %s module", (build, flavour) => {
+  it("is the compiler's output for the same arena size: same sections but data, same initial memory", async () => {
+    const budget = moduleBudget(model, { build, flavour });
     // @ts-expect-error: the build script is plain JavaScript
     const { buildKernel } = await import("../../scripts/build-wasm.mjs");
-    const { binary } = await buildKernel(build, budget.arenaBytes);
-    expect(Buffer.from(buildModelModule(model, { build })).equals(Buffer.from(binary))).toBe(true);
+    const { binary } = await buildKernel(build, budget.arenaBytes, flavour);
+    const sized = buildModelModule(model, { build, flavour });
+    const withoutData = (m: Uint8Array) => readSections(m).filter((sec) => sec.id !== SECTION.data && sec.id !== SECTION.dataCount).map((sec) => Buffer.from(sec.body).toString("hex"));
+    expect(withoutData(sized)).toEqual(withoutData(binary));
+    expect(Buffer.from(initialMemory(sized)).equals(Buffer.from(initialMemory(binary)))).toBe(true);
   });
 
-  it("budget adds up: static data + model + padding + activations + slack = __heap_base", () => {
-    const b = moduleBudget(model, { build, embed: true });
-    expect(b.arenaBytes).toBe(b.modelBytes + b.modelPaddingBytes + b.activationBytes + b.slackBytes);
+  it("budget adds up: static data + model + padding + activations + scratch + slack = __heap_base", () => {
+    const b = moduleBudget(model, flavour === "arena" ? { build, flavour, embed: true } : { build, flavour });
+    expect(b.arenaBytes).toBe(b.modelBytes + b.modelPaddingBytes + b.activationBytes + b.scratchBytes + b.slackBytes);
     expect(b.linearMemoryBytes).toBe(b.staticDataBytes + b.arenaBytes);
     expect(b.pages).toBe(Math.ceil(b.linearMemoryBytes / 65536));
-    expect(b.modelBytes).toBe(model.length);
+    if (flavour === "arena") expect([b.modelBytes, b.scratchBytes, b.externalModelBytes]).toEqual([model.length, 0, 0]);
+    else expect([b.modelBytes + b.modelPaddingBytes, b.externalModelBytes]).toEqual([streamArena(readModel(model)).headBytes, model.length]);
   });
 
+  it.skipIf(!harness && !IN_CI)("on WAMR: linear memory is __heap_base to the byte", async () => {
+    expect(harness, "addernet-harness must be installed in CI (scripts/install-runtimes.sh)").toBeDefined();
+    const budget = moduleBudget(model, { build, flavour });
+    const sized = await harnessMemory("wamr", buildModelModule(model, { build, flavour }), model);
+    expect(sized.memoryBytes).toBe(budget.linearMemoryBytes);
+  });
+});
+
+describe.each(KERNEL_BUILDS)("right-sized %s stream module", (build) => {
+  it("runs the model with the least, the default and whole-layer scratch; refuses 16 bytes less than the least", async () => {
+    for (const scratch of ["min", "default", "layer"] as const) {
+      const k = await KernelInstance.create(build, await compileKernel(build, buildModelModule(model, { build, flavour: "stream", scratch })));
+      k.load(model);
+      expect(k.run(input), scratch).toEqual(expected);
+    }
+    const short = resizeKernel(readFileSync(kernelWasmPath(build, "stream")), moduleBudget(model, { build, flavour: "stream", scratch: "min" }).arenaBytes - 16);
+    const k = await KernelInstance.create(build, await compileKernel(build, short));
+    expect(() => k.load(model)).toThrow(expect.objectContaining({ status: STATUS_ARENA_TOO_SMALL, errorOffset: H_ACTIVATION_BYTES }));
+  });
+
+  it("refuses to embed the model (it stays outside linear memory)", () => {
+    expect(() => buildModelModule(model, { build, flavour: "stream", embed: true })).toThrow(/cannot embed/);
+  });
+});
+
+describe.each(KERNEL_BUILDS)("right-sized %s module with the model embedded", (build) => {
   it("with the model embedded, load(arena_ptr, len) runs it without a copy (Node)", async () => {
     const module = buildModelModule(model, { build, embed: true });
     const { instance } = await WebAssembly.instantiate(module as Uint8Array<ArrayBuffer>, {});
@@ -66,11 +108,9 @@ describe.each(KERNEL_BUILDS)("right-sized %s module", (build) => {
     expect(new Int8Array(e.memory.buffer, e.output_ptr!(), e.output_size!()).slice()).toEqual(expected);
   });
 
-  it.skipIf(!harness && !IN_CI)("on WAMR: linear memory is __heap_base to the byte, embedded model runs the same", async () => {
+  it.skipIf(!harness && !IN_CI)("on WAMR: the embedded model runs the same, in __heap_base bytes of memory", async () => {
     expect(harness, "addernet-harness must be installed in CI (scripts/install-runtimes.sh)").toBeDefined();
-    const budget = moduleBudget(model, { build });
-    const sized = await harnessMemory("wamr", buildModelModule(model, { build }), model);
-    expect(sized.memoryBytes).toBe(budget.linearMemoryBytes);
+    const budget = moduleBudget(model, { build, embed: true });
     const dir = mkdtempSync(join(tmpdir(), "addernet-modulegen-"));
     try {
       writeFileSync(join(dir, "m.wasm"), buildModelModule(model, { build, embed: true }));

@@ -3,7 +3,7 @@
 //! This file is also the worked example of examples/firmware/README.md: a C
 //! firmware makes the same calls in the same order.
 
-use crate::kernel::{check_range, Error, Instance};
+use crate::kernel::{check_range, read_model, Error, Instance, ModelSource};
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -26,10 +26,37 @@ pub const HOST_MANAGED_HEAP_SIZE: u32 = 0;
 
 static INIT: Once = Once::new();
 
+/// The stream flavour's one import, `addernet.read_model(dst, len, offset) -> i32`: the
+/// instance's custom data points at its model source.
+unsafe extern "C" fn native_read_model(exec_env: sys::wasm_exec_env_t, dst: u32, len: u32, offset: u32) -> i32 {
+    let inst = sys::wasm_runtime_get_module_inst(exec_env);
+    let source = sys::wasm_runtime_get_custom_data(inst) as *const ModelSource;
+    if source.is_null() || !sys::wasm_runtime_validate_app_addr(inst, dst as u64, len as u64) {
+        return 1;
+    }
+    // read_model checks the range against the slice; the slice is the validated range.
+    let memory = std::slice::from_raw_parts_mut(sys::wasm_runtime_addr_app_to_native(inst, dst as u64) as *mut u8, len as usize);
+    read_model(&(*source).lock().unwrap(), memory, 0, len, offset)
+}
+
+/// WAMR keeps the pointer to the symbol table: it lives for the process.
+static mut NATIVES: [sys::NativeSymbol; 1] = [sys::NativeSymbol {
+    symbol: c"read_model".as_ptr(),
+    func_ptr: native_read_model as *mut std::ffi::c_void,
+    signature: c"(iii)i".as_ptr(),
+    attachment: std::ptr::null_mut(),
+}];
+
 fn init_runtime() -> Result<(), Error> {
     let mut ok = true;
-    // wasm_runtime_init(): system allocator, no native symbols to register.
-    INIT.call_once(|| ok = unsafe { sys::wasm_runtime_init() });
+    // wasm_runtime_init(): system allocator; then the one native symbol the stream
+    // flavour imports (the arena flavour imports nothing).
+    INIT.call_once(|| {
+        ok = unsafe {
+            sys::wasm_runtime_init()
+                && sys::wasm_runtime_register_natives(c"addernet".as_ptr(), std::ptr::addr_of_mut!(NATIVES) as *mut sys::NativeSymbol, 1)
+        }
+    });
     if ok { Ok(()) } else { Err(Error::Runtime("wasm_runtime_init failed".into())) }
 }
 
@@ -39,6 +66,8 @@ pub struct WamrInstance {
     module: sys::wasm_module_t,
     inst: sys::wasm_module_inst_t,
     exec_env: sys::wasm_exec_env_t,
+    /// Boxed so its address, given to WAMR as the instance's custom data, stays put.
+    source: Box<ModelSource>,
 }
 
 fn error_text(buf: &[c_char]) -> String {
@@ -75,7 +104,9 @@ impl WamrInstance {
             }
             return Err(Error::Runtime("wasm_runtime_create_exec_env failed".into()));
         }
-        Ok(WamrInstance { _bytes: bytes, module, inst, exec_env })
+        let source = Box::new(ModelSource::default());
+        unsafe { sys::wasm_runtime_set_custom_data(inst, &*source as *const ModelSource as *mut std::ffi::c_void) };
+        Ok(WamrInstance { _bytes: bytes, module, inst, exec_env, source })
     }
 
     fn call(&mut self, name: &str, argv: &mut [u32]) -> Result<i32, Error> {
@@ -132,6 +163,9 @@ impl Instance for WamrInstance {
             }
             sys::wasm_memory_get_cur_page_count(mem) * sys::wasm_memory_get_bytes_per_page(mem)
         }
+    }
+    fn set_model_source(&mut self, model: &[u8]) {
+        *self.source.lock().unwrap() = model.to_vec();
     }
 }
 

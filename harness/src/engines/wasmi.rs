@@ -1,11 +1,12 @@
 //! wasmi (Rust interpreter) with its SIMD128 support enabled.
 
-use crate::kernel::{check_range, Error, Instance};
+use crate::kernel::{check_range, read_model, Error, Instance, ModelSource};
 
 pub struct WasmiInstance {
     store: wasmi::Store<()>,
     instance: wasmi::Instance,
     memory: wasmi::Memory,
+    source: ModelSource,
 }
 
 fn rt<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> Error + '_ {
@@ -19,12 +20,21 @@ impl WasmiInstance {
         let engine = wasmi::Engine::new(&config);
         let module = wasmi::Module::new(&engine, module_bytes).map_err(rt("compile"))?;
         let mut store = wasmi::Store::new(&engine, ());
-        let linker = wasmi::Linker::<()>::new(&engine);
+        let mut linker = wasmi::Linker::<()>::new(&engine);
+        // The stream flavour's one import (the arena flavour leaves it unused).
+        let source = ModelSource::default();
+        let model = source.clone();
+        linker
+            .func_wrap("addernet", "read_model", move |mut caller: wasmi::Caller<'_, ()>, dst: u32, len: u32, offset: u32| -> i32 {
+                let Some(memory) = caller.get_export("memory").and_then(wasmi::Extern::into_memory) else { return 1 };
+                read_model(&model.lock().unwrap(), memory.data_mut(&mut caller), dst, len, offset)
+            })
+            .map_err(rt("link addernet.read_model"))?;
         let instance = linker.instantiate_and_start(&mut store, &module).map_err(rt("instantiate"))?;
         let memory = instance
             .get_memory(&store, "memory")
             .ok_or_else(|| Error::Runtime("export `memory` not found".into()))?;
-        Ok(WasmiInstance { store, instance, memory })
+        Ok(WasmiInstance { store, instance, memory, source })
     }
 
     fn func<P: wasmi::WasmParams>(&self, name: &str) -> Result<wasmi::TypedFunc<P, i32>, Error> {
@@ -51,5 +61,8 @@ impl Instance for WasmiInstance {
     }
     fn memory_bytes(&mut self) -> u64 {
         self.memory.data_size(&self.store) as u64
+    }
+    fn set_model_source(&mut self, model: &[u8]) {
+        *self.source.lock().unwrap() = model.to_vec();
     }
 }

@@ -7,7 +7,8 @@ import { buildModelModule } from "../../modulegen/index.js";
 import { formatQuantizationReport, quantizeGraph, type QuantizeResult } from "../../quantize/index.js";
 import type { CalibrationMethod } from "../../quantize/index.js";
 import type { Graph } from "../../graph/ir.js";
-import { type Command, layoutOption, oneOf, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
+import { type Command, flavourOption, layoutOption, oneOf, parseCommandArgs, positiveInt, requirePositional } from "../command.js";
+import type { ScratchChoice } from "../../plan/stream.js";
 import { samplesFromNpy, type ImageLayout } from "../data.js";
 import { UsageError } from "../errors.js";
 import { listNpyFiles, readFile, writeFileAtomic } from "../files.js";
@@ -37,6 +38,14 @@ export function importAndQuantize(onnxPath: string, settings: PackSettings): { g
   return { graph, result };
 }
 
+/** --scratch: min, default, layer or a byte count. */
+function scratchOption(value: string | undefined): ScratchChoice {
+  if (value === undefined || value === "min" || value === "default" || value === "layer") return value ?? "default";
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--scratch must be min, default, layer or a byte count; found "${value}"`);
+  return n;
+}
+
 export function parseMethod(percentile: string | undefined): CalibrationMethod {
   if (percentile === undefined) return "minmax";
   const p = Number(percentile);
@@ -62,7 +71,13 @@ Options:
   --no-fold           drop, instead of folding, the remainder of clamped adder weights (ablation)
   --module simd|scalar  also write <out>.<build>.wasm: a kernel module sized for this model
                       (arena exactly what it needs, fewest pages, initial = maximum)
-  --embed             with --module: put the model in the module as a data segment (one file)
+  --flavour arena|stream  with --module: the kernel that copies the model into its memory
+                      (default), or the one that reads it from outside (flash), written as
+                      <out>.stream.<build>.wasm (docs/ABI.md)
+  --scratch min|default|layer|BYTES  with --flavour stream: room for one block of filters'
+                      parameters: one filter, four (default), whole layers, or a byte count
+  --embed             with --module (arena flavour): put the model in the module as a data
+                      segment (one file)
   --report            print the per-layer quantization report
   --quiet             no progress output`,
   async run(argv) {
@@ -74,6 +89,8 @@ Options:
       percentile: { type: "string" },
       "no-fold": { type: "boolean" },
       module: { type: "string" },
+      flavour: { type: "string" },
+      scratch: { type: "string" },
       embed: { type: "boolean" },
       report: { type: "boolean" },
       quiet: { type: "boolean" },
@@ -83,6 +100,11 @@ Options:
     const out = values.out ?? `${basename(onnxPath, extname(onnxPath))}.addn`;
     const moduleBuild = values.module === undefined ? undefined : oneOf(values.module, ["simd", "scalar"] as const, "--module", "simd");
     if (values.embed && !moduleBuild) throw new UsageError("--embed needs --module simd|scalar");
+    const flavour = flavourOption(values.flavour);
+    if ((values.flavour !== undefined || values.scratch !== undefined) && !moduleBuild) throw new UsageError("--flavour and --scratch need --module simd|scalar");
+    if (values.embed && flavour === "stream") throw new UsageError("--embed puts the model in linear memory: it needs the arena flavour, not --flavour stream");
+    if (values.scratch !== undefined && flavour !== "stream") throw new UsageError("--scratch needs --flavour stream");
+    const scratch = scratchOption(values.scratch);
     const { result } = importAndQuantize(onnxPath, {
       calibration: values.calib,
       layout: layoutOption(values.layout),
@@ -93,8 +115,8 @@ Options:
     });
     const bytes = packModel(result.model);
     // Build everything before writing anything, so a failure leaves no file behind.
-    const module = moduleBuild ? buildModelModule(bytes, { build: moduleBuild, embed: values.embed === true }) : undefined;
-    const modulePath = `${out.replace(/\.addn$/, "")}.${moduleBuild}.wasm`;
+    const module = moduleBuild ? buildModelModule(bytes, { build: moduleBuild, flavour, scratch, embed: values.embed === true }) : undefined;
+    const modulePath = `${out.replace(/\.addn$/, "")}.${flavour === "stream" ? "stream." : ""}${moduleBuild}.wasm`;
     writeFileAtomic(out, bytes);
     if (module) {
       writeFileAtomic(modulePath, module);

@@ -6,7 +6,7 @@ import { readModel } from "../../format/reader.js";
 import { writeNpy } from "../../io/npy.js";
 import { dequantizeOutput, quantizeInput } from "../../quantize/io.js";
 import { listRuntimes, runOnce } from "../../runtime/index.js";
-import { type Command, layoutOption, usableRuntime, parseCommandArgs, requirePositional } from "../command.js";
+import { type Command, flavourOption, layoutOption, usableRuntime, parseCommandArgs, requirePositional } from "../command.js";
 import { argmax, samplesFromNpy } from "../data.js";
 import { UsageError } from "../errors.js";
 import { readFile, writeFileAtomic } from "../files.js";
@@ -38,6 +38,8 @@ the raw int8 NHWC input bytes. Prints the int8 output, its dequantized values an
 
 Options:
   --runtime NAME      ${listRuntimes().join(", ")} (default node-simd)
+  --flavour arena|stream  the kernel that copies the model into its memory (default), or the
+                      one that reads it in slices as firmware does from flash (docs/ABI.md)
   --layout nchw|nhwc  layout of a .npy input (default nchw)
   --index N           which sample of a .npy batch (default 0)
   -o, --out PATH      also write the output: .npy → dequantized float32, else raw int8 bytes
@@ -45,6 +47,7 @@ Options:
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       runtime: { type: "string" },
+      flavour: { type: "string" },
       layout: { type: "string" },
       index: { type: "string" },
       out: { type: "string", short: "o" },
@@ -52,7 +55,7 @@ Options:
     });
     const modelPath = requirePositional(positionals, 0, "the model path");
     const inputPath = requirePositional(positionals, 1, "the input path");
-    const runtime = await usableRuntime(values.runtime);
+    const runtime = await usableRuntime(values.runtime, flavourOption(values.flavour));
     const index = values.index === undefined ? 0 : Number(values.index);
     if (!Number.isInteger(index) || index < 0) throw new UsageError(`--index must be an integer ≥ 0; found "${values.index}"`);
     const bytes = readFile(modelPath, "model");
@@ -68,7 +71,7 @@ Options:
     if (values.json) {
       console.log(JSON.stringify({ runtime: runtime.name, int8: Array.from(output), values: Array.from(floats), argmax: argmax(floats) }));
     } else {
-      console.log(`runtime: ${runtime.name}`);
+      console.log(`runtime: ${runtime.name} (${runtime.flavour} flavour)`);
       console.log(`int8:    ${Array.from(output).join(" ")}`);
       console.log(`values:  ${Array.from(floats, (v) => v.toFixed(4)).join(" ")}`);
       console.log(`argmax:  ${argmax(floats)}`);
