@@ -11,11 +11,11 @@
 //   DIR/inputs.bin     N int8 inputs, one after another (digits: the first N test images of
 //                      models/digits/test_x.npy; resnet20: seeded images)
 //   DIR/expected.bin   runReference's output for each input, one after another
-//   DIR/kernel.wasm    arena flavour: build/addernet.<build>.wasm resized for this model
-//                      (src/modulegen): the model + activations + slack. Stream flavour: the
-//                      streaming kernel compiled (scripts/build-wasm.mjs) with an arena of the
-//                      model's header and tables + activations + --scratch-bytes (default 4096,
-//                      at least one filter) + slack: the weights stay in flash.
+//   DIR/kernel.wasm    build/addernet[-stream].<build>.wasm resized for this model by
+//                      src/modulegen: arena flavour, the model + activations + slack; stream
+//                      flavour, the model's header and tables + activations + a scratch for
+//                      blocks of filters + slack (the weights stay in flash). --scratch-bytes:
+//                      min | default (four filters of the largest op) | layer | a byte count
 //                      --kernel PATH: that module as it is
 //   --model-file PATH  put this file in model.addn instead (e.g. a corrupted model, to see
 //                      the firmware report it); the kernel and inputs are still the --model's,
@@ -36,8 +36,7 @@ const { samplesFromNpy } = await dist("cli/data.js");
 const { packModel } = await dist("format/writer.js");
 const { buildResNet20, calibrationSamples } = await dist("models/index.js");
 const { buildModelModule } = await dist("modulegen/index.js");
-const C = await dist("format/constants.js");
-const { buildKernel } = await import(join(root, "scripts/build-wasm.mjs"));
+
 const { quantizeInput } = await dist("quantize/io.js");
 const { quantize } = await dist("quantize/quantize.js");
 const { runReference } = await dist("reference/interpreter.js");
@@ -72,25 +71,12 @@ function concat(arrays) {
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }
 
-const align16 = (n) => Math.ceil(n / C.FORMAT_ALIGN) * C.FORMAT_ALIGN;
-
-/** The stream flavour's arena for this model (see the kernel's loader: resident tables,
-    activations, a scratch holding at least one filter's parameters, read slack). */
-function streamArenaBytes(qmodel, model, scratchBytes) {
-  const view = new DataView(model.buffer, model.byteOffset, model.byteLength);
-  const filterBytes = Math.max(0, ...qmodel.ops.filter((op) => op.weights).map((op) => op.weights.length / op.bias.length));
-  const scratch = Math.max(scratchBytes, filterBytes ? C.SCRATCH_BLOCK_OVERHEAD + filterBytes : 0);
-  return align16(view.getUint32(C.H_PARAMS_OFFSET, true)) + view.getUint32(C.H_ACTIVATION_BYTES, true) + align16(scratch) + C.READ_SLACK;
-}
-
-async function kernelFor(qmodel, model, flavour, build, scratchBytes, kernelPath) {
+function kernelFor(model, flavour, build, scratch, kernelPath) {
   if (kernelPath) return readFileSync(resolve(kernelPath));
-  if (flavour === "arena") return buildModelModule(model, { build });
-  const { binary } = await buildKernel(build, streamArenaBytes(qmodel, model, scratchBytes), "stream");
-  return binary;
+  return buildModelModule(model, flavour === "stream" ? { build, flavour, scratch } : { build, flavour });
 }
 
-async function main() {
+function main() {
   const { values } = parseArgs({
     options: {
       model: { type: "string" },
@@ -99,7 +85,7 @@ async function main() {
       inputs: { type: "string", default: "4" },
       out: { type: "string" },
       kernel: { type: "string" },
-      "scratch-bytes": { type: "string", default: "4096" },
+      "scratch-bytes": { type: "string", default: "default" },
       "model-file": { type: "string" },
     },
   });
@@ -110,13 +96,16 @@ async function main() {
   const count = Number(values.inputs);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--inputs must be a positive integer, found ${values.inputs}`);
   if (!values.out) throw new Error("--out DIR is required");
-  const scratchBytes = Number(values["scratch-bytes"]);
-  if (!Number.isInteger(scratchBytes) || scratchBytes < 0) throw new Error(`--scratch-bytes must be a non-negative integer, found ${values["scratch-bytes"]}`);
+  const scratchArg = values["scratch-bytes"];
+  const scratch = ["min", "default", "layer"].includes(scratchArg) ? scratchArg : Number(scratchArg);
+  if (typeof scratch === "number" && !Number.isInteger(scratch)) {
+    throw new Error(`--scratch-bytes must be min, default, layer or a byte count, found ${scratchArg}`);
+  }
 
   const { qmodel, samples } = make(count);
   const model = packModel(qmodel);
   const inputs = samples.map((s) => quantizeInput(qmodel, s));
-  const kernel = await kernelFor(qmodel, model, values.flavour, values.build, scratchBytes, values.kernel);
+  const kernel = kernelFor(model, values.flavour, values.build, scratch, values.kernel);
   const modelFile = values["model-file"] ? new Uint8Array(readFileSync(resolve(values["model-file"]))) : undefined;
   const expected = modelFile ? [] : inputs.map((x) => runReference(qmodel, x));
   const out = resolve(values.out);
@@ -128,7 +117,9 @@ async function main() {
   console.log(`${out}: model ${(modelFile ?? model).length} B${modelFile ? ` (${values["model-file"]})` : ""}, ${count} inputs of ${inputs[0].length} B, kernel ${kernel.length} B (${values.flavour}, ${values.build})`);
 }
 
-main().catch((e) => {
+try {
+  main();
+} catch (e) {
   console.error(`make-assets: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
-});
+}
