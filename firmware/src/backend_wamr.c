@@ -1,7 +1,8 @@
 /*
- * wamr backend: WAMR's fast interpreter (the tree vendored by the crate wamrx-sys 0.3.0)
- * through its embedding API, wasm_export.h, with the pool as WAMR's heap and the
- * bare-metal platform layer of firmware/platform/wamr.
+ * wamr backend: WAMR's interpreter (the tree vendored by the crate wamrx-sys 0.3.0) through
+ * its embedding API, wasm_export.h, with the pool as WAMR's heap and the bare-metal platform
+ * layer of firmware/platform/wamr. Built three ways (firmware/Makefile): the fast interpreter
+ * (wamr), the same with SIMD (wamr-simd), and the classic interpreter (wamr-classic).
  */
 #include <string.h>
 
@@ -10,11 +11,19 @@
 #include "wasm_export.h"
 
 #ifndef AN_WAMR_STACK_BYTES
-#define AN_WAMR_STACK_BYTES 2048 /* the exec env's operand and frame stack */
+/* The exec env's operand and frame stack. The classic interpreter's frames hold pointers:
+   twice the bytes on a 64-bit host. */
+#if WASM_ENABLE_FAST_INTERP
+#define AN_WAMR_STACK_BYTES 2048
+#else
+#define AN_WAMR_STACK_BYTES (2048 * (uint32_t)sizeof(void *) / 4)
+#endif
 #endif
 
 #if WASM_ENABLE_SIMD
 const char an_backend_name[] = "wamr-simd"; /* WAMR with SIMD128 (SIMDe), for the SIMD kernel */
+#elif !WASM_ENABLE_FAST_INTERP
+const char an_backend_name[] = "wamr-classic";
 #else
 const char an_backend_name[] = "wamr";
 #endif
@@ -23,6 +32,7 @@ struct an_instance {
   wasm_module_t module;
   wasm_module_inst_t inst;
   wasm_exec_env_t env;
+  uint8_t *copy; /* classic interpreter: the kernel bytes it runs from (and rewrites) */
 };
 
 /* addernet.read_model(dst, len, offset) -> i32; the exec env's user data is the model. */
@@ -80,12 +90,24 @@ int an_backend_instantiate(an_instance **out, const uint8_t *kernel, size_t kern
      A kernel in flash must not be written, so it loads with wasm_binary_freeable, which
      copies the names (and the kernel's 16-byte data segment) into the pool instead. The
      fast interpreter translates the code into its own buffer and writes nothing else;
-     the host build maps the kernel read-only to prove it. */
+     the host build maps the kernel read-only to prove it. The classic interpreter runs the
+     code in place and its loader rewrites opcodes there: it gets a copy in the pool. */
+  const uint8_t *bytes = kernel;
+#if !WASM_ENABLE_FAST_INTERP
+  inst->copy = wasm_runtime_malloc((uint32_t)kernel_bytes);
+  if (!inst->copy) {
+    an_error("wamr: the pool has no room for the kernel's code", "", "");
+    an_backend_teardown(inst);
+    return ADDERNET_E_NO_MEMORY;
+  }
+  memcpy(inst->copy, kernel, kernel_bytes);
+  bytes = inst->copy;
+#endif
   LoadArgs args;
   memset(&args, 0, sizeof args);
   args.name = "kernel";
   args.wasm_binary_freeable = true;
-  inst->module = wasm_runtime_load_ex((uint8_t *)kernel, (uint32_t)kernel_bytes, &args, err, sizeof err);
+  inst->module = wasm_runtime_load_ex((uint8_t *)bytes, (uint32_t)kernel_bytes, &args, err, sizeof err);
   const char *during = "wasm_runtime_load: ";
   if (inst->module) {
     during = "wasm_runtime_instantiate: ";
@@ -110,6 +132,7 @@ void an_backend_teardown(an_instance *inst) {
   if (inst->env) wasm_runtime_destroy_exec_env(inst->env);
   if (inst->inst) wasm_runtime_deinstantiate(inst->inst);
   if (inst->module) wasm_runtime_unload(inst->module);
+  if (inst->copy) wasm_runtime_free(inst->copy);
   wasm_runtime_free(inst);
 }
 

@@ -45,7 +45,7 @@ describe("firmware library on the host", () => {
 
   describe.skipIf(hostReason !== undefined && !IN_CI)("backends", () => {
     beforeAll(async () => {
-      await make(["host-wamr", "host-wasm3", "host-aot", "host-wamr-simd", "test-modules"]);
+      await make(["host-wamr", "host-wasm3", "host-aot", "host-wamr-simd", "host-wamr-classic", "test-modules"]);
       await make(["host-aot", "FLAVOUR=stream"]);
       for (const flavour of FLAVOURS) await make(["assets", "KERNEL_BUILD=simd", `FLAVOUR=${flavour}`]);
       for (const k of [PROBE, MISBEHAVING, ABI_V2]) await make(["host-aot", `KERNEL=${k}`]);

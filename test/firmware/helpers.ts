@@ -11,7 +11,8 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const OUT = join(ROOT, "build/firmware");
 export const IN_CI = process.env.CI === "true";
 export const BOARDS = ["netduinoplus2", "mps2-an500"] as const;
-export const BACKENDS = ["wamr", "wasm3", "aot"] as const;
+/** wamr: WAMR's fast interpreter; wamr-classic: its classic interpreter (less RAM, slower). */
+export const BACKENDS = ["wamr", "wasm3", "aot", "wamr-classic"] as const;
 export type Board = (typeof BOARDS)[number];
 /** wamr-simd: WAMR with SIMD128 (SIMDe), running the SIMD kernel. */
 export type Backend = (typeof BACKENDS)[number] | "wamr-simd";
