@@ -4,7 +4,7 @@
 // (with --table) a Markdown table of the same figures.
 //
 //   node firmware/scripts/measure.mjs --model digits|resnet20 --flavour arena|stream
-//        [--boards netduinoplus2,mps2-an500] [--backends wamr,wasm3,aot] [--kernel-build scalar|simd]
+//        [--boards netduinoplus2,mps2-an500] [--backends wamr,wamr-classic,wasm3,aot] [--kernel-build scalar|simd]
 //        [--inputs N] [--scratch-bytes N] [--sram-bytes 96K] [--stack-bytes 4K] [--table]
 //
 // Every figure comes from the run or the map file:
@@ -52,7 +52,7 @@ function main() {
       model: { type: "string", default: "digits" },
       flavour: { type: "string", default: "arena" },
       boards: { type: "string", default: "netduinoplus2,mps2-an500" },
-      backends: { type: "string", default: "wamr,wasm3,aot" },
+      backends: { type: "string", default: "wamr,wamr-classic,wasm3,aot" },
       "kernel-build": { type: "string", default: "scalar" },
       inputs: { type: "string", default: "2" },
       "sram-bytes": { type: "string" },
