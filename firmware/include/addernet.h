@@ -2,8 +2,9 @@
  * addernet.h: run an AdderNet kernel module (.wasm) and a packed model (.addn) from C.
  *
  * The same calls work on every backend the library is built with: "wamr" (WAMR's fast
- * interpreter), "wasm3" (wasm3's interpreter) and "aot" (the kernel translated to C by
- * wasm2c and compiled into the firmware). The library performs the kernel ABI of
+ * interpreter; "wamr-simd" with SIMD128, "wamr-classic" its classic interpreter), "wasm3"
+ * (wasm3's interpreter) and "aot" (the kernel translated to C by wasm2c and compiled into
+ * the firmware). The library performs the kernel ABI of
  * docs/ABI.md: it copies or streams the model, calls load, finds the input and output,
  * and checks that every range the kernel reports lies inside its linear memory before
  * handing out a pointer.
@@ -59,7 +60,8 @@ int addernet_init(void *pool, size_t pool_bytes);
 /* Releases the runtime. Every model must be closed first. Does nothing if not initialised. */
 void addernet_deinit(void);
 
-/* The backend this library was built with: "wamr", "wasm3" or "aot". Static string. */
+/* The backend this library was built with: "wamr", "wamr-simd", "wamr-classic", "wasm3" or
+   "aot". Static string. */
 const char *addernet_runtime_name(void);
 
 /*

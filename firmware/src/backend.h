@@ -14,7 +14,7 @@
 typedef struct an_instance an_instance; /* one instantiated kernel; defined by the backend */
 typedef const void *an_func;            /* an exported function; backend-defined */
 
-/* "wamr", "wasm3" or "aot". */
+/* "wamr", "wamr-simd", "wamr-classic", "wasm3" or "aot". */
 extern const char an_backend_name[];
 
 /* Start the runtime over the caller's pool; every later allocation comes from it. */
