@@ -29,6 +29,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+if (!existsSync(join(root, "dist/index.js"))) {
+  console.error("make-assets: dist/ not found: run `npm run build` first");
+  process.exit(1);
+}
 const dist = (path) => import(join(root, "dist", path));
 
 const { importAndQuantize } = await dist("cli/commands/pack.js");
