@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// Produces what a firmware image carries: a model, inputs for it, and the kernel sized
+// for it, plus the TypeScript reference's outputs.
+//
+//   node firmware/scripts/make-assets.mjs --model digits|resnet20 --flavour arena|stream
+//        --build scalar|simd --inputs N --out DIR [--scratch-bytes N] [--kernel PATH] [--model-file PATH]
+//
+//   DIR/model.addn     digits: models/digits/digits_adder.onnx packed as `addernet pack` does
+//                      (calibrated on models/digits/calib_x.npy); resnet20: the zoo's ResNet-20
+//                      (seeded weights) quantized on seeded calibration images
+//   DIR/inputs.bin     N int8 inputs, one after another (digits: the first N test images of
+//                      models/digits/test_x.npy; resnet20: seeded images)
+//   DIR/expected.bin   runReference's output for each input, one after another
+//   DIR/kernel.wasm    build/addernet[-stream].<build>.wasm resized for this model by
+//                      src/modulegen: arena flavour, the model + activations + slack; stream
+//                      flavour, the model's header and tables + activations + a scratch for
+//                      blocks of filters + slack (the weights stay in flash). --scratch-bytes:
+//                      min | default (four filters of the largest op) | layer | a byte count
+//                      --kernel PATH: that module as it is
+//   --model-file PATH  put this file in model.addn instead (e.g. a corrupted model, to see
+//                      the firmware report it); the kernel and inputs are still the --model's,
+//                      and expected.bin is empty
+//
+// Files are rewritten only when their bytes change, so make relinks only what changed.
+// Needs `npm run build` (dist/ and build/*.wasm).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+if (!existsSync(join(root, "dist/index.js"))) {
+  console.error("make-assets: dist/ not found: run `npm run build` first");
+  process.exit(1);
+}
+const dist = (path) => import(join(root, "dist", path));
+
+const { importAndQuantize } = await dist("cli/commands/pack.js");
+const { samplesFromNpy } = await dist("cli/data.js");
+const { packModel } = await dist("format/writer.js");
+const { buildResNet20, calibrationSamples } = await dist("models/index.js");
+const { buildModelModule } = await dist("modulegen/index.js");
+
+const { quantizeInput } = await dist("quantize/io.js");
+const { quantize } = await dist("quantize/quantize.js");
+const { runReference } = await dist("reference/interpreter.js");
+
+const MODELS = {
+  digits(count) {
+    const { graph, result } = importAndQuantize(join(root, "models/digits/digits_adder.onnx"), {
+      calibration: join(root, "models/digits/calib_x.npy"),
+      layout: "nchw",
+      maxSamples: 256,
+      method: "minmax",
+      fold: true,
+      quiet: true,
+    });
+    const samples = samplesFromNpy(join(root, "models/digits/test_x.npy"), graph.inputShape, "nchw");
+    if (samples.length < count) throw new Error(`models/digits/test_x.npy has ${samples.length} images, ${count} asked`);
+    return { qmodel: result.model, samples: samples.slice(0, count) };
+  },
+  resnet20(count) {
+    const graph = buildResNet20(1);
+    const qmodel = quantize(graph, calibrationSamples(graph.inputShape, 8, 1002));
+    return { qmodel, samples: calibrationSamples(graph.inputShape, count, 2002) };
+  },
+};
+
+function writeIfChanged(path, bytes) {
+  if (existsSync(path) && Buffer.from(readFileSync(path)).equals(Buffer.from(bytes))) return;
+  writeFileSync(path, bytes);
+}
+
+function concat(arrays) {
+  return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+}
+
+function kernelFor(model, flavour, build, scratch, kernelPath) {
+  if (kernelPath) return readFileSync(resolve(kernelPath));
+  return buildModelModule(model, flavour === "stream" ? { build, flavour, scratch } : { build, flavour });
+}
+
+function main() {
+  const { values } = parseArgs({
+    options: {
+      model: { type: "string" },
+      flavour: { type: "string", default: "arena" },
+      build: { type: "string", default: "scalar" },
+      inputs: { type: "string", default: "4" },
+      out: { type: "string" },
+      kernel: { type: "string" },
+      "scratch-bytes": { type: "string", default: "default" },
+      "model-file": { type: "string" },
+    },
+  });
+  const make = MODELS[values.model];
+  if (!make) throw new Error(`--model must be one of ${Object.keys(MODELS).join(", ")}, found ${values.model}`);
+  if (!["arena", "stream"].includes(values.flavour)) throw new Error(`--flavour must be arena or stream, found ${values.flavour}`);
+  if (!["scalar", "simd"].includes(values.build)) throw new Error(`--build must be scalar or simd, found ${values.build}`);
+  const count = Number(values.inputs);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`--inputs must be a positive integer, found ${values.inputs}`);
+  if (!values.out) throw new Error("--out DIR is required");
+  const scratchArg = values["scratch-bytes"];
+  const scratch = ["min", "default", "layer"].includes(scratchArg) ? scratchArg : Number(scratchArg);
+  if (typeof scratch === "number" && !Number.isInteger(scratch)) {
+    throw new Error(`--scratch-bytes must be min, default, layer or a byte count, found ${scratchArg}`);
+  }
+
+  const { qmodel, samples } = make(count);
+  const model = packModel(qmodel);
+  const inputs = samples.map((s) => quantizeInput(qmodel, s));
+  const kernel = kernelFor(model, values.flavour, values.build, scratch, values.kernel);
+  const modelFile = values["model-file"] ? new Uint8Array(readFileSync(resolve(values["model-file"]))) : undefined;
+  const expected = modelFile ? [] : inputs.map((x) => runReference(qmodel, x));
+  const out = resolve(values.out);
+  mkdirSync(out, { recursive: true });
+  writeIfChanged(join(out, "model.addn"), modelFile ?? model);
+  writeIfChanged(join(out, "inputs.bin"), concat(inputs));
+  writeIfChanged(join(out, "expected.bin"), concat(expected));
+  writeIfChanged(join(out, "kernel.wasm"), kernel);
+  console.log(`${out}: model ${(modelFile ?? model).length} B${modelFile ? ` (${values["model-file"]})` : ""}, ${count} inputs of ${inputs[0].length} B, kernel ${kernel.length} B (${values.flavour}, ${values.build})`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`make-assets: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+}
