@@ -2,14 +2,15 @@
 // Produces what a firmware image carries: a model, inputs for it, and the kernel sized
 // for it, plus the TypeScript reference's outputs.
 //
-//   node firmware/scripts/make-assets.mjs --model digits|resnet20 --flavour arena|stream
+//   node firmware/scripts/make-assets.mjs --model digits|resnet20|random-N --flavour arena|stream
 //        --build scalar|simd --inputs N --out DIR [--scratch-bytes N] [--kernel PATH] [--model-file PATH]
 //
 //   DIR/model.addn     digits: models/digits/digits_adder.onnx packed as `addernet pack` does
 //                      (calibrated on models/digits/calib_x.npy); resnet20: the zoo's ResNet-20
-//                      (seeded weights) quantized on seeded calibration images
+//                      (seeded weights) quantized on seeded calibration images; random-N: the
+//                      conformance suite's random hybrid network N (src/models, randomNetwork)
 //   DIR/inputs.bin     N int8 inputs, one after another (digits: the first N test images of
-//                      models/digits/test_x.npy; resnet20: seeded images)
+//                      models/digits/test_x.npy; otherwise seeded images)
 //   DIR/expected.bin   runReference's output for each input, one after another
 //   DIR/kernel.wasm    build/addernet[-stream].<build>.wasm resized for this model by
 //                      src/modulegen: arena flavour, the model + activations + slack; stream
@@ -35,36 +36,42 @@ if (!existsSync(join(root, "dist/index.js"))) {
 }
 const dist = (path) => import(join(root, "dist", path));
 
-const { importAndQuantize } = await dist("cli/commands/pack.js");
-const { samplesFromNpy } = await dist("cli/data.js");
+const { compileOnnxFile, quantize } = await dist("pipeline.js");
+const { samplesFromNpy } = await dist("io/samples.js");
 const { packModel } = await dist("format/writer.js");
-const { buildResNet20, calibrationSamples } = await dist("models/index.js");
+const { buildResNet20, calibrationSamples, randomNetwork } = await dist("models/index.js");
 const { buildModelModule } = await dist("modulegen/index.js");
-
 const { quantizeInput } = await dist("quantize/io.js");
-const { quantize } = await dist("quantize/quantize.js");
 const { runReference } = await dist("reference/interpreter.js");
 
 const MODELS = {
   digits(count) {
-    const { graph, result } = importAndQuantize(join(root, "models/digits/digits_adder.onnx"), {
-      calibration: join(root, "models/digits/calib_x.npy"),
+    const { graph, model } = compileOnnxFile(join(root, "models/digits/digits_adder.onnx"), {
+      path: join(root, "models/digits/calib_x.npy"),
       layout: "nchw",
       maxSamples: 256,
-      method: "minmax",
-      fold: true,
-      quiet: true,
     });
     const samples = samplesFromNpy(join(root, "models/digits/test_x.npy"), graph.inputShape, "nchw");
     if (samples.length < count) throw new Error(`models/digits/test_x.npy has ${samples.length} images, ${count} asked`);
-    return { qmodel: result.model, samples: samples.slice(0, count) };
+    return { qmodel: model, samples: samples.slice(0, count) };
   },
   resnet20(count) {
-    const graph = buildResNet20(1);
-    const qmodel = quantize(graph, calibrationSamples(graph.inputShape, 8, 1002));
-    return { qmodel, samples: calibrationSamples(graph.inputShape, count, 2002) };
+    return seeded(buildResNet20(1), count, 2);
   },
 };
+
+/** A seeded graph quantized on seeded calibration images, and `count` seeded inputs. */
+function seeded(graph, count, seed) {
+  const qmodel = quantize(graph, calibrationSamples(graph.inputShape, 8, 1000 + seed));
+  return { qmodel, samples: calibrationSamples(graph.inputShape, count, 2000 + seed) };
+}
+
+/** digits, resnet20, or random-N. */
+function modelMaker(name) {
+  const random = /^random-([1-9][0-9]*)$/.exec(name ?? "");
+  if (random) return (count) => seeded(randomNetwork(Number(random[1])), count, 10 + Number(random[1]));
+  return MODELS[name];
+}
 
 function writeIfChanged(path, bytes) {
   if (existsSync(path) && Buffer.from(readFileSync(path)).equals(Buffer.from(bytes))) return;
@@ -93,8 +100,8 @@ function main() {
       "model-file": { type: "string" },
     },
   });
-  const make = MODELS[values.model];
-  if (!make) throw new Error(`--model must be one of ${Object.keys(MODELS).join(", ")}, found ${values.model}`);
+  const make = modelMaker(values.model);
+  if (!make) throw new Error(`--model must be one of ${Object.keys(MODELS).join(", ")} or random-N, found ${values.model}`);
   if (!["arena", "stream"].includes(values.flavour)) throw new Error(`--flavour must be arena or stream, found ${values.flavour}`);
   if (!["scalar", "simd"].includes(values.build)) throw new Error(`--build must be scalar or simd, found ${values.build}`);
   const count = Number(values.inputs);

@@ -56,7 +56,7 @@ export interface ModuleBudget {
   activationBytes: number;
   /** Stream flavour: the scratch for one block of filters' parameters (0 for the arena flavour). */
   scratchBytes: number;
-  /** READ_SLACK: bytes SIMD tail loads may touch past the last activation. */
+  /** READ_SLACK (bytes SIMD tail loads may touch past the last activation), and the arena's rounding to 16. */
   slackBytes: number;
   /** modelBytes + modelPaddingBytes + activationBytes + scratchBytes + slackBytes. */
   arenaBytes: number;
@@ -90,7 +90,7 @@ export function modelArena(model: Uint8Array, flavour: KernelFlavour = "arena", 
     const s = streamArena(decoded, scratch);
     return { fileSize, residentBytes: s.headBytes, activationBytes, scratchBytes: s.scratchBytes, arenaBytes: s.arenaBytes };
   }
-  return { fileSize, residentBytes: fileSize, activationBytes, scratchBytes: 0, arenaBytes: align16(fileSize) + activationBytes + READ_SLACK };
+  return { fileSize, residentBytes: fileSize, activationBytes, scratchBytes: 0, arenaBytes: align16(align16(fileSize) + activationBytes + READ_SLACK) };
 }
 
 /** Stand-ins for the stream flavour's import, for instantiating a kernel to read its exports. */
@@ -270,7 +270,7 @@ export function moduleBudget(model: Uint8Array, options: ModelModuleOptions): Mo
     modelPaddingBytes: align16(residentBytes) - residentBytes,
     activationBytes,
     scratchBytes,
-    slackBytes: READ_SLACK,
+    slackBytes: arenaBytes - align16(residentBytes) - activationBytes - scratchBytes,
     arenaBytes,
     externalModelBytes: flavour === "stream" ? fileSize : 0,
     linearMemoryBytes: arenaPtr + arenaBytes,

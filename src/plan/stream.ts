@@ -76,8 +76,9 @@ export function streamArena(model: QModel, choice: ScratchChoice = "default"): S
     }
     scratchBytes = choice;
   }
-  scratchBytes = align16(scratchBytes);
   const headBytes = align16(canonicalOffsets(model.tensors.length, model.ops.length).params);
+  // the arena is a multiple of 16: the scratch takes the activations' odd bytes (it starts right after them)
+  scratchBytes = align16(headBytes + model.activationBytes + scratchBytes + READ_SLACK) - (headBytes + model.activationBytes + READ_SLACK);
   const activationLowerBound = liveBytesLowerBound(model);
   return {
     headBytes,
