@@ -11,11 +11,16 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const OUT = join(ROOT, "build/firmware");
 export const IN_CI = process.env.CI === "true";
 export const BOARDS = ["netduinoplus2", "mps2-an500"] as const;
-/** wamr: WAMR's fast interpreter; wamr-classic: its classic interpreter (less RAM, slower). */
-export const BACKENDS = ["wamr", "wasm3", "aot", "wamr-classic"] as const;
+/**
+ * wamr: WAMR's fast interpreter; wamr-classic: its classic interpreter (less RAM, slower);
+ * aot: the kernel through wasm2c; aot-unchecked: the same without bounds checks.
+ */
+export const BACKENDS = ["wamr", "wasm3", "aot", "wamr-classic", "aot-unchecked"] as const;
 export type Board = (typeof BOARDS)[number];
 /** wamr-simd: WAMR with SIMD128 (SIMDe), running the SIMD kernel. */
 export type Backend = (typeof BACKENDS)[number] | "wamr-simd";
+/** The backends that compile the kernel into the firmware (no .wasm at run time). */
+export const isAot = (backend: Backend): boolean => backend === "aot" || backend === "aot-unchecked";
 
 function onPath(tool: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
@@ -72,7 +77,7 @@ export function run(file: string, args: string[]): Run {
 
 /** The host app of a backend (aot: the one built for `assetId`). */
 export function hostApp(backend: Backend, assetId: string): string {
-  return join(OUT, "host", backend, ...(backend === "aot" ? [assetId] : []), "fw");
+  return join(OUT, "host", backend, ...(isAot(backend) ? [assetId] : []), "fw");
 }
 
 /** Run a firmware image in QEMU through firmware/scripts/run-qemu.sh. */
