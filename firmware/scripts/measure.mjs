@@ -103,7 +103,7 @@ function main() {
       boards: { type: "string", default: "netduinoplus2,mps2-an500" },
       backends: { type: "string", default: "wamr,wamr-classic,wasm3,aot" },
       "kernel-build": { type: "string", default: "scalar" },
-      inputs: { type: "string", default: "2" },
+      inputs: { type: "string", default: "4" }, // as the Makefile: the same assets as the tests' images
       "sram-bytes": { type: "string" },
       "stack-bytes": { type: "string" },
       "scratch-bytes": { type: "string" },

@@ -1,7 +1,7 @@
 // Building and running the firmware (firmware/Makefile) from tests: the host app and the
 // QEMU boards print key=value lines, which these helpers parse.
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readModel } from "../../src/format/reader.js";
@@ -41,12 +41,22 @@ export function firmwareUnavailable(boards: boolean): string | undefined {
 }
 
 /**
+ * Test files run in parallel and build into the same tree: every make (and every command
+ * that runs one) holds this lock, so no two write the same object at once.
+ */
+export function lockedArgv(argv: string[]): [string, string[]] {
+  mkdirSync(OUT, { recursive: true });
+  return ["flock", [join(OUT, ".make.lock"), ...argv]];
+}
+
+/**
  * make -C firmware <args> (quiet, two jobs); rejects with make's output on failure. Asynchronous,
  * so a long build does not block the test worker.
  */
 export function make(args: string[]): Promise<string> {
+  const [file, argv] = lockedArgv(["make", "-s", "-j2", "-C", join(ROOT, "firmware"), ...args]);
   return new Promise((resolve, reject) => {
-    execFile("make", ["-s", "-j2", "-C", join(ROOT, "firmware"), ...args], { encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(file, argv, { encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`make ${args.join(" ")} failed:\n${stdout}${stderr || error.message}`));
       else resolve(stdout);
     });
