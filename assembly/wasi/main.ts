@@ -77,9 +77,10 @@ function readModelIntoArena(): usize {
   const modelFd = openArg(ARG_MODEL, 0, RIGHT_FD_READ);
   const modelLen = readInto(modelFd, ARG_MODEL, engineArenaPtr(), arenaSize);
   if (!atEnd(modelFd, ARG_MODEL)) {
-    put("addernet-wasi: "); putArg(ARG_MODEL); put(" is larger than the arena ("); putInt(<i64>arenaSize); put(" bytes)");
+    // the results first: report() and the sentence share one message buffer
     report("status", STATUS_BAD_BUFFER);
     report("error_offset", -1);
+    put("addernet-wasi: "); putArg(ARG_MODEL); put(" is larger than the arena ("); putInt(<i64>arenaSize); put(" bytes)");
     fail(EXIT_LOAD);
   }
   fd_close(modelFd);
