@@ -3,10 +3,8 @@
 // nor touch memory outside the arena.
 import { beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../src/format/constants.js";
-import { ModelFormatError } from "../../src/format/errors.js";
-import type { QModel } from "../../src/format/model.js";
-import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
+import { readerVerdict } from "../../src/fuzz/expect.js";
 import { fieldsOf, fixCrc, mutateBytes, mutateField } from "../../src/fuzz/mutate.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
@@ -55,16 +53,6 @@ const BAD: BadCase[] = [
   { name: "misaligned bias", edit: (_, v) => v.setUint32(opsAt + C.O_BIAS, v.getUint32(opsAt + C.O_BIAS, true) + 4, true), status: C.STATUS_PARAM_OUT_OF_RANGE, offset: opsAt + C.O_BIAS },
   { name: "activations that do not fit the arena", edit: (_, v) => v.setUint32(C.H_ACTIVATION_BYTES, 0xfffff000, true), status: C.STATUS_ARENA_TOO_SMALL, offset: C.H_ACTIVATION_BYTES },
 ];
-
-/** Status and offset the host reader gives for the same bytes (OK = 0, -1). */
-function readerVerdict(bytes: Uint8Array): { status: number; offset: number; model?: QModel } {
-  try {
-    return { status: C.STATUS_OK, offset: -1, model: readModel(bytes) };
-  } catch (e) {
-    if (e instanceof ModelFormatError) return { status: e.status, offset: e.offset };
-    throw e;
-  }
-}
 
 describe.each(KERNEL_BUILDS)("%s kernel rejects bad input", (build: KernelBuild) => {
   let k: KernelInstance;
