@@ -1,7 +1,8 @@
 // wasmtime-simd / wasmtime-scalar: the WASI command, one `wasmtime run` per case. The command is
 // compiled once (`wasmtime compile`: the same Cranelift code `run` would compile each time) and
-// run with --allow-precompiled, about 10 ms a case instead of 35. Its host cannot see the
-// command's memory: `--check-outside` makes the command compare it itself (assembly/wasi/outside.ts).
+// run with --allow-precompiled: 6 ms a process instead of 15 from wasmtime's cache, 40 without
+// it (docs/FUZZ.md). Its host cannot see the command's memory: `--check-outside` makes the
+// command compare it itself (assembly/wasi/outside.ts).
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
