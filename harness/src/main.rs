@@ -204,7 +204,7 @@ fn outside_arena(inst: &mut dyn Instance) -> Result<Vec<u8>, Error> {
 
 /// One job; with `warmup`, first load and invoke that model (on an all-zero input) so the
 /// kernel's lazily filled constants are in place, snapshot the memory outside the arena,
-/// run the job and say whether that memory changed (None when the warm-up itself failed).
+/// run the job and say whether that memory changed (None without a warm-up, or when it failed).
 fn batch_job(
     runtime: &str,
     fields: &[&str],

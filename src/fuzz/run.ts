@@ -98,16 +98,16 @@ export async function runFuzz(options: FuzzOptions, bases: readonly Base[] = fuz
     for (let start = from; start < from + count; start += chunk) {
       const cases = Array.from({ length: Math.min(chunk, from + count - start) }, (_, i) => fuzzCase(bases, seed, start + i));
       for (const c of cases) mutations[c.kind] = (mutations[c.kind] ?? 0) + 1;
-      // every column's batches, the Node ones (in this process) first
+      // every column's batches: the Node ones work in this process while the others' processes run
       const work = columns.flatMap((column, k) => batches(cases, column.batchSize).map((batch) => ({ column, k, batch })));
       const inProcess = work.filter((w) => !Number.isFinite(w.column.batchSize));
-      const outside = work.filter((w) => Number.isFinite(w.column.batchSize));
+      const external = work.filter((w) => Number.isFinite(w.column.batchSize));
       const [mine, theirs] = await Promise.all([
         Promise.all(inProcess.map((w) => w.column.run(w.batch))),
-        inParallel(outside.map((w) => () => w.column.run(w.batch)), processes),
+        inParallel(external.map((w) => () => w.column.run(w.batch)), processes),
       ]);
       const outcomes = [...mine, ...theirs];
-      [...inProcess, ...outside].forEach(({ column, k, batch }, w) => {
+      [...inProcess, ...external].forEach(({ column, k, batch }, w) => {
         batch.forEach((c, i) => {
           const outcome = outcomes[w]![i]!;
           const tally = tallies[k]!;

@@ -1,5 +1,6 @@
 // npm run fuzz: the table, JSON, a replay, usage errors, and exit code 1 with replay commands
-// when a runtime disagrees (a stand-in harness that refuses every model as BAD_MAGIC).
+// when a runtime disagrees or dies (stand-ins for the harness: one refuses every model as
+// BAD_MAGIC, one kills itself during its second job).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,22 +56,37 @@ describe("npm run fuzz", () => {
   });
 
   it("a runtime that disagrees with the reader: exit 1, the problems with the command that replays each", async () => {
-    // answers `list` like the real harness, and every batch job with load status BAD_MAGIC at 0
-    const fake = join(dir, "fake-harness");
-    writeFileSync(fake, `#!/bin/sh
-if [ "$1" = list ]; then printf 'wamr simd=1\\nwasmi simd=1\\nwasm3 simd=0\\n'; exit 0; fi
-while [ "$1" != --manifest ]; do shift; done
-awk '{ print "job=" NR " stage=load status=-2 error_offset=0 outside_changed=0" }' "$2"
-`);
-    chmodSync(fake, 0o755);
+    const c = fuzzCase(fuzzBases(5), 5, 0);
+    expect(c.reader.status).not.toBe(-2); // case 0 is among them
+    const fake = fakeHarness("refuses", `awk '{ print "job=" NR " stage=load status=-2 error_offset=0 outside_changed=0" }' "$manifest"`);
     const r = await fuzz(["--count", "20", "--seed", "5", "--runtime", "wamr-simd", "--flavour", "arena", "--show", "2"], { ADDERNET_HARNESS: fake });
     expect(r.code, r.stderr).toBe(1);
-    const c = fuzzCase(fuzzBases(5), 5, 0);
     expect(r.stdout).toMatch(/^wamr-simd\/arena +20 +0 +0 +(1\d|20) +0 /m);
     expect(r.stdout).toMatch(/problems; the first 2:/);
     expect(r.stdout).toMatch(/disagreement: load: BAD_MAGIC \(-2\) at byte 0; expected /);
     expect(r.stdout).toContain("replay: npm run fuzz -- --seed 5 --replay ");
-    expect(c.reader.status).not.toBe(-2); // case 0 is among them
     expect(r.stdout).toContain(`wamr-simd/arena case 0 (${c.base}: ${c.detail})`);
   });
+
+  it("a harness that dies during a job: that job is a failure, the rest run in a new process", async () => {
+    const fake = fakeHarness("dies", `echo "job=1 stage=load status=-2 error_offset=0 outside_changed=0"; kill -SEGV $$`);
+    const r = await fuzz(["--count", "20", "--seed", "5", "--runtime", "wasm3-scalar", "--flavour", "stream"], { ADDERNET_HARNESS: fake });
+    expect(r.code, r.stderr).toBe(1);
+    // every second case: the first job of each process reports, the second kills it
+    expect(r.stdout).toMatch(/^wasm3-scalar\/stream +20 +10 +0 /m);
+    expect(r.stdout).toMatch(/trap: addernet-harness batch exited with 139 \(SIGSEGV\) during this job/);
+  });
 });
+
+/** An executable standing in for addernet-harness: `list` as the real one, `batch` runs `body` ($manifest set). */
+function fakeHarness(name: string, body: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `#!/bin/sh
+if [ "$1" = list ]; then printf 'wamr simd=1\\nwasmi simd=1\\nwasm3 simd=0\\n'; exit 0; fi
+while [ "$1" != --manifest ]; do shift; done
+manifest="$2"
+${body}
+`);
+  chmodSync(path, 0o755);
+  return path;
+}

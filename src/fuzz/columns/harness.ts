@@ -56,6 +56,16 @@ export class HarnessColumn implements Column {
   }
 
   async run(cases: readonly FuzzCase[]): Promise<JobOutcome[]> {
+    const outcomes: JobOutcome[] = [];
+    while (outcomes.length < cases.length) outcomes.push(...(await this.batch(cases.slice(outcomes.length))));
+    return outcomes;
+  }
+
+  /**
+   * One harness process on `cases`: their outcomes, or, when the process dies (a crash in a
+   * runtime), those of the jobs before it and a failure for the job it died on.
+   */
+  private async batch(cases: readonly FuzzCase[]): Promise<JobOutcome[]> {
     const harness = await findHarness();
     if (!this.dir || !harness) throw new Error(`${this.runtime}: prepare() first, with the harness installed`);
     const dir = join(this.dir, String(this.batches++));
@@ -69,18 +79,18 @@ export class HarnessColumn implements Column {
       }
       await writeFile(join(dir, "jobs.tsv"), lines.join("\n") + "\n");
       const args = ["batch", "--runtime", this.engine, "--manifest", join(dir, "jobs.tsv"), "--check-outside", join(this.dir, "warmup.addn")];
-      const { code, stdout, stderr } = await runProcess(harness, args);
-      if (code !== 0) throw new Error(`${this.runtime}: addernet-harness batch exited with ${code}: ${stderr.trim()}`);
+      const { code, signal, stdout, stderr } = await runProcess(harness, args);
       const jobs = new Map<number, Record<string, string>>();
       for (const line of stdout.split("\n")) {
         const job = parseJobLine(line);
         if (job) jobs.set(Number(job.job) - 1, job);
       }
-      return await Promise.all(cases.map((_, i) => {
-        const job = jobs.get(i);
-        if (!job) throw new Error(`${this.runtime}: no line for job ${i + 1} in the harness output`);
-        return outcomeOf(job, () => readFile(join(dir, `${i}.out`)));
-      }));
+      const outcomes: JobOutcome[] = [];
+      for (let i = 0; i < cases.length && jobs.has(i); i++) outcomes.push(await outcomeOf(jobs.get(i)!, () => readFile(join(dir, `${i}.out`))));
+      if (code === 0 && outcomes.length === cases.length) return outcomes;
+      const exit = `addernet-harness batch exited with ${code}${signal ? ` (${signal})` : ""}`;
+      if (code === 0 || outcomes.length === cases.length) throw new Error(`${this.runtime}: ${exit} after ${outcomes.length} of ${cases.length} jobs: ${stderr.trim()}`);
+      return [...outcomes, { failure: `${exit} during this job: ${stderr.trim().split("\n").at(-1) ?? ""}` }];
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
