@@ -100,8 +100,9 @@ export function renderReport(report: FuzzReport, show: number): string {
   if (total > 0) {
     lines.push("", `${total} problems; the first ${Math.min(show, report.problems.length)}:`);
     for (const p of report.problems.slice(0, show)) {
+      const [runtime, flavour] = p.column.split("/");
       lines.push(`  ${p.column} case ${p.index} (${p.base}: ${p.detail}): ${p.kind}: ${p.text}`,
-        `    replay: npm run fuzz -- --seed ${p.seed} --replay ${p.index} --runtime ${p.column.split("/")[0]} --flavour ${p.column.split("/")[1]}`);
+        `    replay: npm run fuzz -- --seed ${p.seed} --replay ${p.index} --runtime ${runtime} --flavour ${flavour}`);
     }
   }
   return lines.join("\n");
