@@ -36,13 +36,18 @@ export function kernelFileName(build, flavour = "arena") {
   return `addernet${flavour === "stream" ? "-stream" : ""}.${build}.wasm`;
 }
 
-/** Compile one target; returns the module bytes or throws with the compiler's output. */
-async function compile(build, extraArgs, config = "asconfig.json") {
+/**
+ * Compile one target; returns the module bytes or throws with the compiler's output. `readFile`
+ * (asc's hook: file name and base directory → text, null when missing) replaces reading sources
+ * from disk, for a test that compiles a changed copy of one file.
+ */
+export async function compile(build, extraArgs, config = "asconfig.json", readFile = undefined) {
   let binary = null;
   const errors = [];
   const { error } = await asc.main(
     ["--baseDir", root, "--config", config, "--target", build, "--outFile", "kernel.wasm", ...extraArgs],
     {
+      readFile,
       writeFile(name, contents) {
         if (name.endsWith(".wasm")) binary = contents;
       },
