@@ -2,7 +2,7 @@
 // small quantized networks), and case `index` = one mutation of one base, with the reader's
 // verdict, an input and the expected output. Case `index` depends on (seed, index) only, so
 // any case can be replayed alone, and the first N cases of a seed are the same in every run.
-import { OPCODE } from "../format/layout.js";
+import { OP_KINDS } from "../ops/table.js";
 import type { OpKind } from "../format/model.js";
 import { tensorBytes } from "../format/model.js";
 import { packModel } from "../format/writer.js";
@@ -42,7 +42,7 @@ export interface FuzzCase {
 /** The base models of `seed`: every op kind OP_MODELS_PER_KIND times, then NETWORKS networks. */
 export function fuzzBases(seed: number): Base[] {
   const rng = new Rng(seed);
-  const kinds = Object.keys(OPCODE) as OpKind[];
+  const kinds = [...OP_KINDS];
   const bases = kinds.flatMap((kind) =>
     Array.from({ length: OP_MODELS_PER_KIND }, (_, i) => ({ name: `${kind}#${i}`, blob: packModel(randomOpModel(rng, kind)) })));
   for (let n = 0; n < NETWORKS; n++) {

@@ -2,7 +2,8 @@
 // model fits a kernel's arena (the one rule only the kernel checks), and the output bytes.
 import * as C from "../format/constants.js";
 import { ModelFormatError } from "../format/errors.js";
-import { align16, isConvLike, paramLengths } from "../format/layout.js";
+import { align16 } from "../format/layout.js";
+import { filterBytes, hasFilters } from "../ops/table.js";
 import { tensorBytes, type QModel } from "../format/model.js";
 import { readModel } from "../format/reader.js";
 import { runOp } from "../reference/interpreter.js";
@@ -36,12 +37,11 @@ export function readerVerdict(bytes: Uint8Array): ReaderVerdict {
 export function arenaNeeded(blob: Uint8Array, model: QModel, flavour: KernelFlavour): number {
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   if (flavour === "arena") return align16(view.getUint32(C.H_FILE_SIZE, true)) + model.activationBytes + C.READ_SLACK;
-  const filterBytes = Math.max(0, ...model.ops.filter((op) => isConvLike(op.kind)).map((op) => {
-    const output = model.tensors[op.output]!;
-    return paramLengths(op, model.tensors[op.input0]!, output).weights / output.channels;
-  }));
-  const scratch = filterBytes === 0 ? 0 : C.SCRATCH_BLOCK_OVERHEAD + filterBytes;
-  return align16(view.getUint32(C.H_PARAMS_OFFSET, true)) + model.activationBytes + scratch + C.READ_SLACK;
+  // the stream kernel keeps the model input's and output's tensor records, then the
+  // activations, then one filter of the largest conv-like op and its bias and multiplier
+  const largestFilter = Math.max(0, ...model.ops.filter((op) => hasFilters(op.kind)).map((op) => filterBytes(op, model.tensors[op.input0]!)));
+  const scratch = largestFilter === 0 ? 0 : C.SCRATCH_BLOCK_OVERHEAD + largestFilter;
+  return 2 * C.TENSOR_RECORD_SIZE + model.activationBytes + scratch + C.READ_SLACK;
 }
 
 /**
