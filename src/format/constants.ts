@@ -89,10 +89,14 @@ export const OP_AVG_POOL = 6;
 export const OP_GLOBAL_AVG_POOL = 7;
 export const OP_ADD = 8;
 export const OP_RESHAPE = 9;
-export const OP_LAST = 9;
+export const OP_LUT = 12;
+export const OP_CHANNEL_AFFINE = 13;
+export const OP_SOFTMAX = 14;
+export const OP_LOG_SOFTMAX = 15;
+export const OP_LAST = 15;
 
 // ---- op traits: how each opcode's record is read and checked (bit flags) ---
-// src/format/ops.ts describes each op with these; the kernel's loader checks records by them
+// src/ops/table.ts describes each op with these; the kernel's loader checks records by them
 // (assembly/engine/ops.ts), so an op is what its traits say on both sides.
 /** Fields 24/28/32 are the weights, bias and mult arrays of its filters (conv-like ops). */
 export const TRAIT_FILTERS = 1;
@@ -112,8 +116,19 @@ export const TRAIT_REQUANTIZES = 64;
 export const TRAIT_TWO_INPUTS = 128;
 /** Only the element count of the output is fixed (a reshape). */
 export const TRAIT_ELEMENTS = 256;
+/**
+ * Its parameters are tables in the params section: field 24 is a LUT_BYTES-byte int8 table
+ * indexed by x + 128; a requantizing table op (CHANNEL_AFFINE) has instead three tables of one
+ * i32 per channel at 24, 28, 32 (multipliers below the input zero point, bias, multipliers).
+ */
+export const TRAIT_TABLE = 1024;
+/**
+ * Works on each pixel's channels as one row (softmax): field 24 holds r = exp(−s_x) in Q30,
+ * in [0, EXP_ONE]; a requantizing row op (LOG_SOFTMAX) keeps two i32 multipliers at 28, 32.
+ */
+export const TRAIT_ROW = 2048;
 
-// Each opcode's traits (a test checks them against src/format/ops.ts).
+// Each opcode's traits (a test checks them against src/ops/table.ts).
 /** FILTERS | WINDOW | REQUANTIZES */
 export const OP_CONV2D_TRAITS = 73;
 /** FILTERS | ADDER | WINDOW | REQUANTIZES */
@@ -132,6 +147,19 @@ export const OP_GLOBAL_AVG_POOL_TRAITS = 36;
 export const OP_ADD_TRAITS = 192;
 /** KEEPS_GRID | ELEMENTS */
 export const OP_RESHAPE_TRAITS = 288;
+/** TABLE */
+export const OP_LUT_TRAITS = 1024;
+/** REQUANTIZES | TABLE */
+export const OP_CHANNEL_AFFINE_TRAITS = 1088;
+/** ROW */
+export const OP_SOFTMAX_TRAITS = 2048;
+/** REQUANTIZES | ROW */
+export const OP_LOG_SOFTMAX_TRAITS = 2112;
+
+/** Entries of a LUT op's table: one int8 output per int8 input value. */
+export const LUT_BYTES = 256;
+/** 1.0 in the Q30 fixed point of the softmax ops' exponentials (docs/SPEC.md, SOFTMAX). */
+export const EXP_ONE = 0x40000000;
 
 /** Requantization shifts lie in [SHIFT_MIN, SHIFT_MAX]. */
 export const SHIFT_MIN = 1;

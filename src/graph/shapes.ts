@@ -4,6 +4,7 @@
 
 import type { ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
 import { hasFilters, isDense, kindOfGraphOp } from "../ops/table.js";
+import { elementwiseProblem } from "./elementwise.js";
 
 export class GraphError extends Error {
   override name = "GraphError";
@@ -148,6 +149,20 @@ export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
       }
       return { ...x };
     }
+    case "elementwise": {
+      const problem = elementwiseProblem(node.fn);
+      if (problem) throw nodeError(node, problem);
+      return { ...x };
+    }
+    case "channel_affine":
+      for (const key of ["scale", "negativeScale", "bias"] as const) {
+        if (node[key] === undefined) throw nodeError(node, `${key} is missing (one value per channel)`);
+        checkLength(node, key, node[key], x.channels, "one per channel");
+      }
+      return { ...x };
+    case "softmax":
+    case "log_softmax":
+      return { ...x };
     default: {
       const unknown: never = node;
       throw new GraphError(`unknown op "${(unknown as GraphNode).op}"`);
