@@ -30,6 +30,11 @@ export const isDenseNode = (node: ConvNode | DenseNode): node is DenseNode => is
 
 export const shapeSize = (s: Shape): number => s.height * s.width * s.channels;
 
+const VALUE_BY_VALUE: ReadonlySet<GraphNode["op"]> = new Set(["elementwise", "channel_affine", "softmax", "log_softmax"]);
+
+/** Ops whose output value k comes from input value k (softmax: from the channels beside it): they keep a flattened vector's order. */
+export const keepsValueOrder = (node: GraphNode): boolean => VALUE_BY_VALUE.has(node.op);
+
 export const sameShape = (a: Shape, b: Shape): boolean =>
   a.height === b.height && a.width === b.width && a.channels === b.channels;
 

@@ -7,7 +7,7 @@
 import type { onnx as schema } from "onnx-proto";
 import type { Activation, BatchNorm, ChannelAffineNode, ConvNode, DenseNode, ElementwiseNode, Graph, GraphNode, Shape } from "../graph/ir.js";
 import { permuteDenseColumns } from "../graph/layout.js";
-import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
+import { inferShapes, isDenseNode, isFilterNode, keepsValueOrder } from "../graph/shapes.js";
 import { isAdder, kindOfGraphOp } from "../ops/table.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { encodeModel, onnx } from "./proto.js";
@@ -65,10 +65,8 @@ function exportNode(w: Writer, node: GraphNode): void {
   if (node.op === "flatten") w.vectors.set(node.output, w.shapes.get(node.inputs[0]!)!);
   if (node.op === "add" && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, undefined);
   // an element-wise op keeps a vector's rank and element order
-  if (ELEMENTWISE_OPS.has(node.op) && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, w.vectors.get(node.inputs[0]!));
+  if (keepsValueOrder(node) && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, w.vectors.get(node.inputs[0]!));
 }
-
-const ELEMENTWISE_OPS: ReadonlySet<GraphNode["op"]> = new Set(["elementwise", "channel_affine", "softmax", "log_softmax"]);
 
 function exportCore(w: Writer, node: GraphNode, output: string): string {
   const input = node.inputs[0]!;
