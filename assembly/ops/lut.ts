@@ -6,7 +6,10 @@ import { paramBytes, releaseParams } from "./param_window";
 
 export function lut(op: usize): i32 {
   const table = paramBytes(<usize>load<u32>(op + O_WEIGHTS), LUT_BYTES, 0);
-  if (table == 0) return STATUS_READ_FAILED;
+  if (table == 0) {
+    releaseParams(); // a read that failed part-way may have written some of the window
+    return STATUS_READ_FAILED;
+  }
   const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
   const x = tensorData(tensorRecord(<i32>load<u16>(op + O_INPUT0))), y = tensorData(tout);
   const lo = <i32>load<i8>(op + O_ACT_MIN), hi = <i32>load<i8>(op + O_ACT_MAX);
