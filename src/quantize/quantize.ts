@@ -1,5 +1,6 @@
 // Graph → QModel: grids from calibrated ranges, conv-like layers quantized per SPEC.md, pools and
-// reshapes on their input's grid, residual adds rescaled. The tensors have no arena offsets yet:
+// reshapes on their input's grid, residual adds rescaled; element-wise functions tabulated on
+// their input's grid, per-channel affines and softmaxes as src/quantize/elementwise.ts says. The tensors have no arena offsets yet:
 // the planner (src/plan) places them, and src/pipeline.ts runs the stages in order.
 
 import type { Graph, GraphNode, PoolNode, Shape } from "../graph/ir.js";
