@@ -1,7 +1,8 @@
 // invoke(): run the loaded model's ops in table order.
 import {
   O_OPCODE, OP_RECORD_SIZE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
-  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, STATUS_OK, STATUS_NOT_LOADED,
+  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D,
+  STATUS_OK, STATUS_NOT_LOADED,
 } from "../../src/format/constants";
 import { loaded, opTable, opCount } from "./state";
 import { convLike } from "../ops/conv_common";
@@ -18,7 +19,9 @@ export function runModel(): i32 {
       case OP_CONV2D:
       case OP_ADDER_CONV2D:
       case OP_DENSE:
-      case OP_ADDER_DENSE: {
+      case OP_ADDER_DENSE:
+      case OP_DEPTHWISE_CONV2D:
+      case OP_ADDER_DEPTHWISE_CONV2D: {
         const status = convLike(op);
         if (status != STATUS_OK) return status;
         break;

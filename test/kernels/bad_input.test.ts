@@ -8,6 +8,7 @@ import type { QModel } from "../../src/format/model.js";
 import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
+import { OP_KINDS } from "../../src/ops/table.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { compileKernel, KERNEL_BUILDS, KERNEL_FLAVOURS, KernelInstance, KernelStatusError, type KernelBuild, type KernelFlavour } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8, randomOpModel } from "./models.js";
@@ -185,7 +186,7 @@ function mutateBytes(rng: Rng, blob: Uint8Array): Uint8Array {
 }
 
 const MUTATIONS = 5000;
-const KINDS = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "avg_pool", "global_avg_pool", "add", "reshape"] as const;
+const KINDS = OP_KINDS;
 
 const BUILD_FLAVOURS = KERNEL_BUILDS.flatMap((build) => KERNEL_FLAVOURS.map((flavour) => [build, flavour] as const));
 
