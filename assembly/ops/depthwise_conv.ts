@@ -22,8 +22,8 @@ const U16_TAPS = 256;
  * each kernel row lie inside the input's width; a padded tap reads the zero point (adder:
  * |z_x − qw|) or adds nothing (multiply: (z_x − z_x)·qw = 0).
  */
-export function depthwisePixel(adder: bool, x: usize, H: i32, W: i32, C: i32, ihBase: i32, iwBase: i32, kh: i32, kw: i32,
-                               dh: i32, dw: i32, j0: i32, j1: i32, rowsInside: bool, w: usize, wTap: usize, channels: i32, zx: i32): void {
+@inline export function depthwisePixel(adder: bool, x: usize, H: i32, W: i32, C: i32, ihBase: i32, iwBase: i32, kh: i32, kw: i32,
+                                       dh: i32, dw: i32, j0: i32, j1: i32, rowsInside: bool, w: usize, wTap: usize, channels: i32, zx: i32): void {
   const xCol = <usize>(dw * C), wRow = <usize>kw * wTap;
   if (rowsInside && j0 == 0 && j1 == kw) {
     // every tap in bounds: one run of kh rows, dilation_h input rows apart
