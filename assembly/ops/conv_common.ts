@@ -139,7 +139,7 @@ export function convLike(op: usize): i32 {
         const pixels = ASC_FEATURE_SIMD && !depthwise && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
         clearAcc(filters, pixels);
         if (depthwise) {
-          depthwisePixel(adder, x + <usize>n, H, W, C, ihBase, iwBase, kh, kw, dh, dw, j0, j1, rowsInside, w, blockTapStride, filters, zx);
+          depthwisePixel(op, x + <usize>n, H, W, C, ihBase, iwBase, j0, j1, w, blockTapStride, filters, zx);
         } else if (pixels == 2) {
           const xp = x + <usize>((ihBase * W + iwBase) * C), xPixelStride = <usize>(sw * C), xRowStride = <usize>(dh * W * C);
           if (adder) sad_2x4x16_u16acc(xp, xPixelStride, xRowStride, w, filterBytes, filters, rowBytes, kh);

@@ -3,6 +3,8 @@
 // weights of consecutive channels are consecutive, like the channels of one NHWC input pixel,
 // so the loops run across channels, GROUP at a time (SIMD: 16 per v128; scalar: 4 per i32
 // load, ./swar.ts), each channel's sum in its own lane. The window walk is conv_common.ts's.
+import { O_OPCODE, O_KERNEL_H, O_KERNEL_W, O_DILATION_H, O_DILATION_W, TRAIT_ADDER } from "../../src/format/constants";
+import { has, opTraits } from "../engine/ops";
 import { ACC, ZERO_POINT_RUN, addAcc4 } from "./segment";
 import { EVEN_BYTES, byteAt, sadBytes, unsignedBytes } from "./swar";
 
@@ -16,14 +18,20 @@ const GROUP: i32 = ASC_FEATURE_SIMD ? 16 : 4;
 const U16_TAPS = 256;
 
 /**
- * ACC[c] += the window sums of channels c < `channels` of one output pixel, whose top-left tap
- * is (ihBase, iwBase): the input's channels from `x` (the block's first channel of the NHWC
- * input, C channels a pixel), tap (i, j)'s weights at w + (i·kw + j)·wTap. Taps [j0, j1) of
- * each kernel row lie inside the input's width; a padded tap reads the zero point (adder:
- * |z_x − qw|) or adds nothing (multiply: (z_x − z_x)·qw = 0).
+ * ACC[c] += the window sums of channels c < `channels` of one output pixel of `op`, whose top-left
+ * tap is (ihBase, iwBase): the input's channels from `x` (the block's first channel of the NHWC
+ * input, C channels a pixel), tap (i, j)'s weights at w + (i·kw + j)·wTap. Taps [j0, j1) of each
+ * kernel row lie inside the input's width; a padded tap reads the zero point (adder: |z_x − qw|)
+ * or adds nothing (multiply: (z_x − z_x)·qw = 0). A call, not inlined into convLike: WAMR's
+ * classic interpreter would step over this code at every pixel of every other conv-like op
+ * (digits: 12 % more instructions), and at most 16 parameters + results (module.test.ts).
  */
-@inline export function depthwisePixel(adder: bool, x: usize, H: i32, W: i32, C: i32, ihBase: i32, iwBase: i32, kh: i32, kw: i32,
-                                       dh: i32, dw: i32, j0: i32, j1: i32, rowsInside: bool, w: usize, wTap: usize, channels: i32, zx: i32): void {
+export function depthwisePixel(op: usize, x: usize, H: i32, W: i32, C: i32, ihBase: i32, iwBase: i32, j0: i32, j1: i32,
+                               w: usize, wTap: usize, channels: i32, zx: i32): void {
+  const adder = has(opTraits(<i32>load<u8>(op + O_OPCODE)), TRAIT_ADDER);
+  const kh = <i32>load<u8>(op + O_KERNEL_H), kw = <i32>load<u8>(op + O_KERNEL_W);
+  const dh = <i32>load<u8>(op + O_DILATION_H), dw = <i32>load<u8>(op + O_DILATION_W);
+  const rowsInside = ihBase >= 0 && ihBase + (kh - 1) * dh < H;
   const xCol = <usize>(dw * C), wRow = <usize>kw * wTap;
   if (rowsInside && j0 == 0 && j1 == kw) {
     // every tap in bounds: one run of kh rows, dilation_h input rows apart
