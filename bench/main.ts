@@ -11,6 +11,8 @@
 //      node-simd
 //   5. linear memory of a module sized for each model: on WAMR after its trim (measured by the
 //      harness), declared pages (what V8 and wasmtime allocate), and the harness's peak RSS
+//   6. firmware on Cortex-M boards in QEMU (bench/firmware.ts): flash, SRAM and instructions
+//      per board × runtime × model, adder vs multiply on the Cortex-M4
 
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,6 +26,7 @@ import { kernelWasmPath } from "../src/runtime/kernel.js";
 import { DIGITS_DIR } from "../src/models/digits.js";
 import { isAdder } from "../src/ops/table.js";
 import { compileGraph, compileOnnxFile } from "../src/pipeline.js";
+import { benchFirmware, formatFirmwareBench } from "./firmware.js";
 import { benchOps, benchResNet20, DEPTHWISE_SHAPES, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
 
 const json = process.argv.includes("--json");
@@ -136,6 +139,10 @@ async function main(): Promise<void> {
   }
 
   const memory = await memoryTable(models);
+
+  const firmware = benchFirmware(quick, progress);
+  log("\n== firmware on Cortex-M boards in QEMU (stream flavour, one inference; instructions counted, times estimated)");
+  log(formatFirmwareBench(firmware));
   if (json) {
     console.log(JSON.stringify({
       moduleSizes: sizes,
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
       },
       latencies,
       memory,
+      firmware,
     }, null, 2));
   }
 }

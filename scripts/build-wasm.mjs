@@ -4,15 +4,18 @@
 //   build/addernet.scalar.wasm          scalar loops, MVP     ┘ model is copied into the arena
 //   build/addernet-stream.simd.wasm     ┐ stream flavour: one import, addernet.read_model; the
 //   build/addernet-stream.scalar.wasm   ┘ model stays outside linear memory (docs/ABI.md)
-// and the WASI command builds (assembly/wasi/): build/addernet-wasi[-stream].<build>.wasm.
-// Compiler options are in asconfig.json (targets "simd" and "scalar").
+// and the WASI command builds (assembly/wasi/): build/addernet-wasi[-stream].<build>.wasm, and
+// the float reference's SIMD window sums (assembly/float/): build/float-reference.wasm.
+// Compiler options are in asconfig.json (targets "simd" and "scalar"); the WASI and float
+// reference builds have their own beside their sources.
 //
 //   node scripts/build-wasm.mjs [--arena-bytes N] [--out PATH] [--build simd|scalar] [--flavour arena|stream]
 //
 // --arena-bytes sets the arena (default 4 MiB); with --out, only one kernel (--build, default
 // simd; --flavour, default arena) is written to PATH, e.g. a module right-sized for one model.
-// Linear memory is fixed: initial = maximum = the fewest 64 KiB pages holding
-// all static data, which ends with the arena at __heap_base.
+// A kernel's linear memory is fixed: initial = maximum = the fewest 64 KiB pages holding
+// all static data, which ends with the arena at __heap_base. The float reference's has no
+// maximum: the host grows it to hold a graph's layers.
 import asc from "assemblyscript/asc";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -33,13 +36,18 @@ export function kernelFileName(build, flavour = "arena") {
   return `addernet${flavour === "stream" ? "-stream" : ""}.${build}.wasm`;
 }
 
-/** Compile one target; returns the module bytes or throws with the compiler's output. */
-async function compile(build, extraArgs, config = "asconfig.json") {
+/**
+ * Compile one target; returns the module bytes or throws with the compiler's output. `readFile`
+ * (asc's hook: file name and base directory → text, null when missing) replaces reading sources
+ * from disk, for a test that compiles a changed copy of one file.
+ */
+export async function compile(build, extraArgs, config = "asconfig.json", readFile = undefined) {
   let binary = null;
   const errors = [];
   const { error } = await asc.main(
     ["--baseDir", root, "--config", config, "--target", build, "--outFile", "kernel.wasm", ...extraArgs],
     {
+      readFile,
       writeFile(name, contents) {
         if (name.endsWith(".wasm")) binary = contents;
       },
@@ -102,6 +110,31 @@ export async function buildWasi(build, flavour = "arena") {
   return binary;
 }
 
+/** The float reference's exports (assembly/float/reference.ts), which src/graph/float_kernel.ts calls. */
+const FLOAT_REFERENCE_EXPORTS = ["__heap_base", "dot", "finish", "im2col", "memory", "sad"];
+
+/**
+ * The float reference's module (assembly/float/): SIMD only, zero imports, and a memory the
+ * host grows from __heap_base on (no maximum).
+ */
+export async function buildFloatReference() {
+  const binary = await compile("simd", [], "assembly/float/asconfig.json");
+  const module = await WebAssembly.compile(binary);
+  const imports = WebAssembly.Module.imports(module);
+  if (imports.length !== 0) throw new Error(`float reference: imports ${JSON.stringify(imports)}, expected none`);
+  const names = WebAssembly.Module.exports(module).map((e) => e.name).sort();
+  if (JSON.stringify(names) !== JSON.stringify(FLOAT_REFERENCE_EXPORTS)) {
+    throw new Error(`float reference: exports ${names.join(", ")}, expected ${FLOAT_REFERENCE_EXPORTS.join(", ")}`);
+  }
+  const { exports } = await WebAssembly.instantiate(module);
+  try {
+    exports.memory.grow(64); // the host grows it to hold the layers' weights: 4 MiB and more
+  } catch (e) {
+    throw new Error(`float reference: its memory must grow on the host's request: ${e.message}`);
+  }
+  return binary;
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -131,6 +164,10 @@ async function main() {
         console.log(`${path}: ${binary.length} bytes (WASI command)`);
       }
     }
+    const path = resolve(root, "build", "float-reference.wasm");
+    const binary = await buildFloatReference();
+    writeFileSync(path, binary);
+    console.log(`${path}: ${binary.length} bytes (float reference)`);
   }
 }
 

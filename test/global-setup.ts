@@ -5,7 +5,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const MODULES = ["addernet.simd.wasm", "addernet.scalar.wasm", "addernet-wasi.simd.wasm", "addernet-wasi.scalar.wasm"];
+const MODULES = [
+  "addernet.simd.wasm", "addernet.scalar.wasm", "addernet-wasi.simd.wasm", "addernet-wasi.scalar.wasm", "float-reference.wasm",
+];
 
 export default function setup(): void {
   if (MODULES.every((m) => existsSync(`${ROOT}build/${m}`))) return;

@@ -25,9 +25,10 @@ import {
 } from "../../src/format/constants";
 import { crc32Update } from "./crc32";
 import { STREAMED, readModel } from "./source";
-import { setModel, clearModel } from "./state";
+import { setModel, clearModel, clearOpSlots, keepIoRecords, IO_RECORDS_BYTES, OP_SLOT, TENSOR_SLOTS } from "./state";
 import { has, opTraits } from "./ops";
 import { minScratchBytes } from "../ops/filter_blocks";
+import { WINDOW, WINDOW_BYTES } from "../ops/segment";
 
 /** Byte offset (within the model) of the field that failed the last load, else -1. */
 export let errorOffset: i32 = -1;
@@ -56,11 +57,14 @@ function fail(status: i32, offset: u64): i32 {
 // ---- reading records --------------------------------------------------------------------
 /** Stream flavour: copies of the header, three tensor records and one op record. */
 const SLOT_HEADER: usize = memory.data(HEADER_SIZE, 16);
-const SLOT_TENSOR: usize = memory.data(3 * TENSOR_RECORD_SIZE, 16);
-const SLOT_OP: usize = memory.data(OP_RECORD_SIZE, 16);
-/** Stream flavour: the CRC is computed over slices of this size. */
-const CRC_CHUNK: usize = 256;
-const CRC_BUFFER: usize = memory.data(<i32>CRC_CHUNK, 16);
+const SLOT_TENSOR: usize = TENSOR_SLOTS;
+const SLOT_OP: usize = OP_SLOT;
+/**
+ * Stream flavour: the CRC is computed over slices of the file read into the window buffer of
+ * the conv ops, which no op uses while a model loads (and which is left zeroed afterwards).
+ */
+const CRC_CHUNK: usize = <usize>WINDOW_BYTES;
+const CRC_BUFFER: usize = WINDOW;
 
 /** The arena flavour's blob (the model bytes in the arena); unused when streaming. */
 let blob: usize = 0;
@@ -120,9 +124,8 @@ export function loadModel(ptr: usize, len: usize, arena: usize, room: usize): i3
   memory.fill(WRITTEN, 0, MAX_TENSORS >> 3);
   if (STREAMED) {
     memory.fill(SLOT_HEADER, 0, HEADER_SIZE);
-    memory.fill(SLOT_TENSOR, 0, 3 * TENSOR_RECORD_SIZE);
-    memory.fill(SLOT_OP, 0, OP_RECORD_SIZE);
     memory.fill(CRC_BUFFER, 0, CRC_CHUNK);
+    clearOpSlots();
   }
   return status;
 }
@@ -184,18 +187,22 @@ function validate(len: usize, arena: usize, room: usize): i32 {
   // 5. the model output is produced
   if (!isWritten(modelOutput)) return fail(STATUS_BAD_GRAPH, H_OUTPUT_TENSOR);
 
-  // 6. the arena holds the layout: the blob (streaming: its header and tables), the
-  // activations, (streaming) one block of filters' parameters, and the read slack
-  const resident = align16(STREAMED ? paramsOffset : <u64>fileSize);
+  // 6. the arena holds the layout: the blob (arena flavour), the activations, one block of
+  // filters' parameters (stream flavour), and the read slack
+  const resident = STREAMED ? <u64>IO_RECORDS_BYTES : align16(<u64>fileSize);
   const scratchNeed = STREAMED ? <u64>minScratchBytes(<i32>maxFilterBytes) : 0;
   if (resident + activationBytes + scratchNeed + READ_SLACK > <u64>room) return fail(STATUS_ARENA_TOO_SMALL, H_ACTIVATION_BYTES);
-  if (STREAMED && !readModel(arena, <usize>paramsOffset, 0)) return fail(STATUS_READ_FAILED, 0);
 
+  // streaming, the tables stay in the file: the records are fetched per op (./state.ts)
+  const base: usize = STREAMED ? 0 : arena;
   const activations = arena + <usize>resident;
-  const scratch = activations + <usize>activationBytes;
-  setModel(arena + HEADER_SIZE, arena + <usize>opsOffset, STREAMED ? <usize>paramsOffset : arena + <usize>paramsOffset,
-    activations, scratch, room - <usize>(resident + activationBytes) - READ_SLACK,
+  setModel(base + HEADER_SIZE, base + <usize>opsOffset, base + <usize>paramsOffset,
+    activations, activations + <usize>activationBytes, room - <usize>(resident + activationBytes) - READ_SLACK,
     <i32>opCount, <i32>modelInput, <i32>modelOutput);
+  if (STREAMED && !keepIoRecords(arena)) {
+    clearModel();
+    return fail(STATUS_READ_FAILED, tensorOffset(modelInput));
+  }
   return STATUS_OK;
 }
 

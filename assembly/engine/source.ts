@@ -27,6 +27,10 @@ export function setModelFile(fd: u32): void { modelFile = fd; }
 
 /** iovec and byte count for fd_pread. */
 const PREAD_CELLS: usize = memory.data(16, 8);
+/** A byte of PREAD_CELLS (which the WASI command's --check-outside leaves out). */
+export function isPreadCell(p: usize): bool {
+  return p >= PREAD_CELLS && p < PREAD_CELLS + 16;
+}
 
 function preadExactly(dst: usize, len: usize, offset: usize): bool {
   let done: usize = 0;

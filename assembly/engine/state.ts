@@ -1,13 +1,20 @@
-// The loaded model, as a handful of globals pointing into the arena: the op and tensor
-// records are re-read there at invoke time (the blob in the arena flavour, the copy of its
-// header and tables in the stream flavour), so nothing is allocated.
+// The loaded model, as a handful of globals, and access to its records at invoke time.
+//
+// Arena flavour: the tables are read in place in the blob (which stays in the arena).
+// Stream flavour: of the file, the arena keeps only the model input's and output's records
+// (IO_RECORDS_BYTES at its start). Before each op, run.ts fetches the op's record and its
+// tensors' records into small static slots (fetchOp, cleared after invoke); tensorRecord()
+// answers from those. So the arena holds two records, the activations, the scratch and the
+// read slack.
 import {
-  T_HEIGHT, T_WIDTH, T_CHANNELS, T_ZERO_POINT, T_OFFSET, TENSOR_RECORD_SIZE,
+  T_HEIGHT, T_WIDTH, T_CHANNELS, T_ZERO_POINT, T_OFFSET, TENSOR_RECORD_SIZE, OP_RECORD_SIZE,
+  O_INPUT0, O_INPUT1, O_OUTPUT, O_OPCODE, NO_TENSOR,
 } from "../../src/format/constants";
+import { STREAMED, readModel } from "./source";
 
 /** True after a successful load(). */
 export let loaded = false;
-/** Start of the tensor table and the op table (addresses in the arena). */
+/** The tensor table and the op table: addresses in the arena (arena flavour), file offsets (stream). */
 export let tensorTable: usize = 0;
 export let opTable: usize = 0;
 /**
@@ -23,6 +30,26 @@ export let scratchSize: usize = 0;
 export let opCount: i32 = 0;
 export let inputTensor: i32 = 0;
 export let outputTensor: i32 = 0;
+
+// ---- stream flavour: the records of the op being run, and of the model input and output ----
+/**
+ * The current op's record, then the records of its input0, input1 and output (load() checks
+ * the records through the same slots).
+ */
+export const OP_SLOT: usize = memory.data(OP_RECORD_SIZE, 16);
+export const TENSOR_SLOTS: usize = memory.data(3 * TENSOR_RECORD_SIZE, 16);
+/** The model input's and output's records (stream flavour: at the arena's start, kept by load()). */
+export const IO_RECORDS_BYTES: usize = 2 * TENSOR_RECORD_SIZE;
+let ioRecords: usize = 0;
+/** Tensor index held by each of TENSOR_SLOTS (NO_TENSOR when none). */
+const slotIndex = memory.data(3 * 4, 4);
+
+/** Stream flavour: read the model input's and output's records to `at` (the arena's start). */
+export function keepIoRecords(at: usize): bool {
+  ioRecords = at;
+  return readModel(at, TENSOR_RECORD_SIZE, tensorTable + <usize>inputTensor * TENSOR_RECORD_SIZE)
+    && readModel(at + TENSOR_RECORD_SIZE, TENSOR_RECORD_SIZE, tensorTable + <usize>outputTensor * TENSOR_RECORD_SIZE);
+}
 
 export function setModel(tensors: usize, ops: usize, params: usize, activations: usize, scratch: usize, scratchBytes: usize,
                          ops_: i32, input: i32, output: i32): void {
@@ -42,9 +69,45 @@ export function clearModel(): void {
   loaded = false;
 }
 
+/** Stream flavour: empty the slots fetchOp fills (static memory is left as found, call after call). */
+export function clearOpSlots(): void {
+  memory.fill(OP_SLOT, 0, OP_RECORD_SIZE);
+  memory.fill(TENSOR_SLOTS, 0, 3 * TENSOR_RECORD_SIZE);
+  memory.fill(slotIndex, 0, 3 * 4);
+}
+
+/**
+ * Op `i`'s record, with (stream flavour) its tensors' records fetched for tensorRecord();
+ * 0 when the embedder could not read them.
+ */
+export function fetchOp(i: i32): usize {
+  const at = opTable + <usize>i * OP_RECORD_SIZE;
+  if (!STREAMED) return at;
+  if (!readModel(OP_SLOT, OP_RECORD_SIZE, at)) return 0;
+  return fetchTensor(0, O_INPUT0) && fetchTensor(1, O_INPUT1) && fetchTensor(2, O_OUTPUT) ? OP_SLOT : 0;
+}
+
+/** The record of the tensor in the current op's `field` into slot `slot` (none for NO_TENSOR). */
+function fetchTensor(slot: usize, field: usize): bool {
+  const index = <u32>load<u16>(OP_SLOT + field);
+  store<u32>(slotIndex + (slot << 2), index);
+  return index == NO_TENSOR || readModel(TENSOR_SLOTS + slot * TENSOR_RECORD_SIZE, TENSOR_RECORD_SIZE, tensorTable + <usize>index * TENSOR_RECORD_SIZE);
+}
+
+/** The current op's opcode. */
+@inline export function opcodeOf(op: usize): i32 { return <i32>load<u8>(op + O_OPCODE); }
+
 // ---- tensor record accessors (index → field) ------------------------------
-@inline export function tensorRecord(index: i32): usize {
-  return tensorTable + <usize>index * TENSOR_RECORD_SIZE;
+/**
+ * Tensor `index`'s record. Stream flavour: the model input's or output's, or one of the
+ * current op's (fetchOp); the ops ask only for those.
+ */
+export function tensorRecord(index: i32): usize {
+  if (!STREAMED) return tensorTable + <usize>index * TENSOR_RECORD_SIZE;
+  if (index == inputTensor) return ioRecords;
+  if (index == outputTensor) return ioRecords + TENSOR_RECORD_SIZE;
+  for (let s: usize = 0; s < 2; s++) if (load<u32>(slotIndex + (s << 2)) == <u32>index) return TENSOR_SLOTS + s * TENSOR_RECORD_SIZE;
+  return TENSOR_SLOTS + 2 * TENSOR_RECORD_SIZE;
 }
 @inline export function tensorHeight(t: usize): i32 { return <i32>load<u16>(t + T_HEIGHT); }
 @inline export function tensorWidth(t: usize): i32 { return <i32>load<u16>(t + T_WIDTH); }

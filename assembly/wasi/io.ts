@@ -22,6 +22,15 @@ export const CELL: usize = memory.data(8, 8);
 const PRESTAT: usize = memory.data(8, 4);
 const PROBE: usize = memory.data(16, 16);
 
+@inline function within(p: usize, start: usize, size: i32): bool {
+  return p >= start && p < start + <usize>size;
+}
+/** A byte of the cells the command's WASI calls write after reading its arguments (file names, messages, results). */
+export function isIoCell(p: usize): bool {
+  return within(p, NAME, NAME_MAX) || within(p, MSG, MSG_MAX) || within(p, IOV, 16) || within(p, CELL, 8) ||
+    within(p, PRESTAT, 8) || within(p, PROBE, 16);
+}
+
 // ---- messages ------------------------------------------------------------------------------
 let msgLen: i32 = 0;
 
@@ -80,6 +89,14 @@ export function readArgs(): u32 {
   }
   args_get(ARGV, ARGS);
   return argc;
+}
+
+/** True when argument `arg` is the ASCII string `s`. */
+export function argIs(arg: i32, s: string): bool {
+  const p = <usize>load<u32>(ARGV + 4 * arg);
+  if (cstrlen(p) != s.length) return false;
+  for (let i = 0; i < s.length; i++) if (<i32>load<u8>(p + i) != s.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Decimal value of argument `arg`, or −1 when it is not a plain count. */

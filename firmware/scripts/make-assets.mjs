@@ -2,13 +2,21 @@
 // Produces what a firmware image carries: a model, inputs for it, and the kernel sized
 // for it, plus the TypeScript reference's outputs.
 //
-//   node firmware/scripts/make-assets.mjs --model digits|resnet20|random-N --flavour arena|stream
+//   node firmware/scripts/make-assets.mjs --model MODEL --flavour arena|stream
 //        --build scalar|simd --inputs N --out DIR [--scratch-bytes N] [--kernel PATH] [--model-file PATH]
 //
-//   DIR/model.addn     digits: models/digits/digits_adder.onnx packed as `addernet pack` does
-//                      (calibrated on models/digits/calib_x.npy); resnet20: the zoo's ResNet-20
-//                      (seeded weights) quantized on seeded calibration images; random-N: the
-//                      conformance suite's random hybrid network N (src/models, randomNetwork)
+//   DIR/model.addn     MODEL, packed as `addernet pack` does:
+//                        digits        models/digits/digits_adder.onnx, calibrated on
+//                                      models/digits/calib_x.npy
+//                        digits-cnn    models/digits/digits_cnn.onnx, the same net with
+//                                      multiply convolutions, calibrated alike
+//                        resnet20      the zoo's ResNet-20 (seeded weights) quantized on
+//                                      seeded calibration images
+//                        resnet20-cnn  the same shapes with multiply convolutions
+//                        conv-adder    one 3×3 adder conv, 16→16 channels on 32×32, padding 1
+//                        conv-multiply the same layer as an int8 multiply conv
+//                        random-N      the conformance suite's random hybrid network N
+//                                      (src/models, randomNetwork)
 //   DIR/inputs.bin     N int8 inputs, one after another (digits: the first N test images of
 //                      models/digits/test_x.npy; otherwise seeded images)
 //   DIR/expected.bin   runReference's output for each input, one after another
@@ -39,25 +47,37 @@ const dist = (path) => import(join(root, "dist", path));
 const { compileOnnxFile, quantize } = await dist("pipeline.js");
 const { samplesFromNpy } = await dist("io/samples.js");
 const { packModel } = await dist("format/writer.js");
-const { buildResNet20, calibrationSamples, randomNetwork } = await dist("models/index.js");
+const { buildResNet20, calibrationSamples, randomNetwork, Rng } = await dist("models/index.js");
+const { convLayerModel } = await dist("models/op_models.js");
 const { buildModelModule } = await dist("modulegen/index.js");
 const { quantizeInput } = await dist("quantize/io.js");
 const { runReference } = await dist("reference/interpreter.js");
 
+/** A digits net from models/digits, calibrated on calib_x.npy, and the first test images. */
+function digitsNet(file, count) {
+  const { graph, model } = compileOnnxFile(join(root, "models/digits", file), {
+    path: join(root, "models/digits/calib_x.npy"),
+    layout: "nchw",
+    maxSamples: 256,
+  });
+  const samples = samplesFromNpy(join(root, "models/digits/test_x.npy"), graph.inputShape, "nchw");
+  if (samples.length < count) throw new Error(`models/digits/test_x.npy has ${samples.length} images, ${count} asked`);
+  return { qmodel: model, samples: samples.slice(0, count) };
+}
+
+/** One 3×3 conv layer, 16→16 channels on 32×32 (ResNet-20's first stage), with seeded inputs. */
+function convLayer(kind, count) {
+  const qmodel = convLayerModel(new Rng(7), kind, 32, 32, 16, 16);
+  return { qmodel, samples: calibrationSamples({ height: 32, width: 32, channels: 16 }, count, 2007) };
+}
+
 const MODELS = {
-  digits(count) {
-    const { graph, model } = compileOnnxFile(join(root, "models/digits/digits_adder.onnx"), {
-      path: join(root, "models/digits/calib_x.npy"),
-      layout: "nchw",
-      maxSamples: 256,
-    });
-    const samples = samplesFromNpy(join(root, "models/digits/test_x.npy"), graph.inputShape, "nchw");
-    if (samples.length < count) throw new Error(`models/digits/test_x.npy has ${samples.length} images, ${count} asked`);
-    return { qmodel: model, samples: samples.slice(0, count) };
-  },
-  resnet20(count) {
-    return seeded(buildResNet20(1), count, 2);
-  },
+  digits: (count) => digitsNet("digits_adder.onnx", count),
+  "digits-cnn": (count) => digitsNet("digits_cnn.onnx", count),
+  resnet20: (count) => seeded(buildResNet20(1), count, 2),
+  "resnet20-cnn": (count) => seeded(buildResNet20(1, { adder: false }), count, 2),
+  "conv-adder": (count) => convLayer("adder_conv2d", count),
+  "conv-multiply": (count) => convLayer("conv2d", count),
 };
 
 /** A seeded graph quantized on seeded calibration images, and `count` seeded inputs. */

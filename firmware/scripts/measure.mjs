@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 // Builds, runs in QEMU and measures firmware images: flash by component (from the map file),
 // static and dynamic RAM, instructions per inference. One key=value block per image, then
-// (with --table) a Markdown table of the same figures.
+// (with --table) a Markdown table of the same figures, or (with --json) one JSON array.
 //
-//   node firmware/scripts/measure.mjs --model digits|resnet20 --flavour arena|stream
-//        [--boards netduinoplus2,mps2-an500] [--backends wamr,wamr-classic,wasm3,aot] [--kernel-build scalar|simd]
-//        [--inputs N] [--scratch-bytes N] [--sram-bytes 96K] [--stack-bytes 4K] [--table]
+//   node firmware/scripts/measure.mjs --model MODEL[,MODEL…] --flavour arena|stream
+//        [--boards netduinoplus2,mps2-an500] [--backends wamr,wamr-classic,wasm3,aot,aot-unchecked]
+//        [--kernel-build scalar|simd] [--inputs N] [--scratch-bytes N] [--sram-bytes 96K]
+//        [--stack-bytes 4K] [--table | --json]
 //
-// Every figure comes from the run or the map file:
+// MODEL: digits, digits-cnn, resnet20, resnet20-cnn, conv-adder, conv-multiply, random-N
+// (firmware/scripts/make-assets.mjs). Every figure comes from the run or the map file:
 //   instructions_first, instructions_steady  the first inference and the last one (the first
 //                                            includes wasm3's lazy compilation)
 //   sram_total_bytes = .data + .bss + pool high-water + stack high-water: the RAM the image
 //                      used (aot: the kernel's linear memory is a static buffer in .bss)
 //   model_taps         |x − w| (adder) and x·w (multiply) terms of one inference: output
 //                      pixels × weights of every conv-like op; instructions_per_tap divides by it
+//   estimate_ms_at_part_clock  instructions_steady at one instruction per cycle of the part's
+//                      clock (PART_CLOCK_HZ): an estimate, and a low one (loads, taken branches
+//                      and flash wait states cost more than a cycle on real parts)
 // and every run is checked against the TypeScript reference (expected.bin); a mismatch fails.
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -33,6 +38,12 @@ function modelTaps(model) {
   }, 0);
 }
 
+/**
+ * The clock of the part each board stands for: netduinoplus2 is an STM32F405 (168 MHz);
+ * mps2-an500 is a Cortex-M7 board whose memory we budget as an STM32F746's (216 MHz).
+ */
+const PART_CLOCK_HZ = { netduinoplus2: 168e6, "mps2-an500": 216e6 };
+
 function parseKv(text) {
   const kv = new Map();
   for (const line of text.split("\n")) {
@@ -46,6 +57,44 @@ function make(args) {
   return execFileSync("make", ["-s", "-j2", "-C", join(root, "firmware"), ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
 }
 
+/** Build, run and measure one image; `vars` are the make variables of its assets. */
+function measureImage(board, backend, model, values) {
+  const vars = [`MODEL=${model}`, `FLAVOUR=${values.flavour}`, `KERNEL_BUILD=${values["kernel-build"]}`, `INPUTS=${values.inputs}`];
+  if (values["sram-bytes"]) vars.push(`SRAM_BYTES=${values["sram-bytes"]}`);
+  if (values["stack-bytes"]) vars.push(`STACK_BYTES=${values["stack-bytes"]}`);
+  if (values["scratch-bytes"]) vars.push(`SCRATCH_BYTES=${values["scratch-bytes"]}`);
+  const assetId = `${model}-${values.flavour}-${values["kernel-build"]}${values["scratch-bytes"] ? `-scratch${values["scratch-bytes"]}` : ""}`;
+  make([`${board}-${backend}`, ...vars]);
+  const expected = readFileSync(join(root, "build/firmware/assets", assetId, "expected.bin"));
+  const taps = modelTaps(new Uint8Array(readFileSync(join(root, "build/firmware/assets", assetId, "model.addn"))));
+  const run = spawnSync("make", ["-s", "-C", join(root, "firmware"), `run-${board}-${backend}`, ...vars], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const kv = parseKv(run.stdout);
+  const n = Number(kv.get("inputs"));
+  const out = Buffer.from(Array.from({ length: n }, (_, i) => kv.get(`output.${i}.hex`) ?? "").join(""), "hex");
+  const same = kv.get("exit") === "0" && out.equals(expected);
+  const sizes = parseKv(make([`sizes-${board}-${backend}`, ...vars]));
+  const num = (m, k) => Number(m.get(k) ?? NaN);
+  const steady = num(kv, `instructions.${n - 1}`);
+  const row = {
+    config: `${board}/${backend}/${assetId}${values["sram-bytes"] ? `/sram${values["sram-bytes"]}` : ""}${values["stack-bytes"] ? `/stack${values["stack-bytes"]}` : ""}`,
+    model, flavour: values.flavour, kernel_build: values["kernel-build"], board, backend,
+    exit: kv.get("exit") ?? String(run.status), reference_bytes_identical: same ? 1 : 0,
+    instructions_first: num(kv, "instructions.0"), instructions_steady: steady,
+    open_instructions: num(kv, "open_instructions"),
+    model_taps: taps, instructions_per_tap: Number((steady / taps).toFixed(2)),
+    part_clock_hz: PART_CLOCK_HZ[board], estimate_ms_at_part_clock: Number(((1e3 * steady) / PART_CLOCK_HZ[board]).toFixed(3)),
+    ...Object.fromEntries([...sizes].map(([k, v]) => [k, Number(v)])),
+    linear_memory_bytes: num(kv, "linear_memory_bytes"), pool_high_water_bytes: num(kv, "pool_high_water_bytes"),
+    stack_high_water_bytes: num(kv, "stack_high_water_bytes"),
+  };
+  row.sram_total_bytes = row.sram_data_bytes + row.sram_bss_bytes + row.pool_high_water_bytes + row.stack_high_water_bytes;
+  if (!same) {
+    console.error(`measure: ${row.config}: exit ${row.exit}, outputs differ from the reference\n${run.stdout}${run.stderr}`);
+    process.exitCode = 1;
+  }
+  return row;
+}
+
 function main() {
   const { values } = parseArgs({
     options: {
@@ -54,59 +103,37 @@ function main() {
       boards: { type: "string", default: "netduinoplus2,mps2-an500" },
       backends: { type: "string", default: "wamr,wamr-classic,wasm3,aot" },
       "kernel-build": { type: "string", default: "scalar" },
-      inputs: { type: "string", default: "2" },
+      inputs: { type: "string", default: "4" }, // as the Makefile: the same assets as the tests' images
       "sram-bytes": { type: "string" },
       "stack-bytes": { type: "string" },
       "scratch-bytes": { type: "string" },
       table: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
     },
   });
-  const vars = [`MODEL=${values.model}`, `FLAVOUR=${values.flavour}`, `KERNEL_BUILD=${values["kernel-build"]}`, `INPUTS=${values.inputs}`];
-  if (values["sram-bytes"]) vars.push(`SRAM_BYTES=${values["sram-bytes"]}`);
-  if (values["stack-bytes"]) vars.push(`STACK_BYTES=${values["stack-bytes"]}`);
-  if (values["scratch-bytes"]) vars.push(`SCRATCH_BYTES=${values["scratch-bytes"]}`);
-  const assetId = `${values.model}-${values.flavour}-${values["kernel-build"]}${values["scratch-bytes"] ? `-scratch${values["scratch-bytes"]}` : ""}`;
   const rows = [];
-  for (const board of values.boards.split(",")) {
-    for (const backend of values.backends.split(",")) {
-      make([`${board}-${backend}`, ...vars]);
-      const expected = readFileSync(join(root, "build/firmware/assets", assetId, "expected.bin"));
-      const taps = modelTaps(new Uint8Array(readFileSync(join(root, "build/firmware/assets", assetId, "model.addn"))));
-      const run = spawnSync("make", ["-s", "-C", join(root, "firmware"), `run-${board}-${backend}`, ...vars], { encoding: "utf8", maxBuffer: 64 << 20 });
-      const kv = parseKv(run.stdout);
-      const n = Number(kv.get("inputs"));
-      const out = Buffer.from(Array.from({ length: n }, (_, i) => kv.get(`output.${i}.hex`) ?? "").join(""), "hex");
-      const same = kv.get("exit") === "0" && out.equals(expected);
-      const sizes = parseKv(make([`sizes-${board}-${backend}`, ...vars]));
-      const num = (m, k) => Number(m.get(k) ?? NaN);
-      const row = {
-        config: `${board}/${backend}/${assetId}${values["sram-bytes"] ? `/sram${values["sram-bytes"]}` : ""}${values["stack-bytes"] ? `/stack${values["stack-bytes"]}` : ""}`,
-        model: values.model, flavour: values.flavour, kernel_build: values["kernel-build"], board, backend,
-        exit: kv.get("exit") ?? String(run.status), reference_bytes_identical: same ? 1 : 0,
-        instructions_first: num(kv, "instructions.0"), instructions_steady: num(kv, `instructions.${n - 1}`),
-        open_instructions: num(kv, "open_instructions"),
-        model_taps: taps, instructions_per_tap: Number((num(kv, `instructions.${n - 1}`) / taps).toFixed(1)),
-        ...Object.fromEntries([...sizes].map(([k, v]) => [k, Number(v)])),
-        linear_memory_bytes: num(kv, "linear_memory_bytes"), pool_high_water_bytes: num(kv, "pool_high_water_bytes"),
-        stack_high_water_bytes: num(kv, "stack_high_water_bytes"),
-      };
-      row.sram_total_bytes = row.sram_data_bytes + row.sram_bss_bytes + row.pool_high_water_bytes + row.stack_high_water_bytes;
-      rows.push(row);
-      for (const [k, v] of Object.entries(row)) console.log(`${k}=${v}`);
-      console.log("");
-      if (!same) {
-        console.error(`measure: ${row.config}: exit ${row.exit}, outputs ${same ? "equal" : "differ from"} the reference\n${run.stdout}${run.stderr}`);
-        process.exitCode = 1;
+  for (const model of values.model.split(",")) {
+    for (const board of values.boards.split(",")) {
+      if (!(board in PART_CLOCK_HZ)) throw new Error(`unknown board ${board}: expected one of ${Object.keys(PART_CLOCK_HZ).join(", ")}`);
+      for (const backend of values.backends.split(",")) {
+        if (values.json) console.error(`measure: ${board} ${backend} ${model}…`);
+        const row = measureImage(board, backend, model, values);
+        rows.push(row);
+        if (!values.json) {
+          for (const [k, v] of Object.entries(row)) console.log(`${k}=${v}`);
+          console.log("");
+        }
       }
     }
   }
+  if (values.json) console.log(JSON.stringify(rows, null, 2));
   if (values.table) {
     // sizes in KiB; "rest" is the app, startup, C library and the test inputs
     const kib = (b) => (b / 1024).toFixed(1);
-    console.log("| board | backend | flash: runtime | library | kernel | model | rest | total | RAM: .data+.bss | pool high-water | stack high-water | total | linear memory | instructions/inference |");
-    console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    console.log("| board | backend | model | flash: runtime | library | kernel | model | rest | total | RAM: .data+.bss | pool high-water | stack high-water | total | linear memory | instructions/inference |");
+    console.log("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const r of rows) {
-      console.log(`| ${r.board} | ${r.backend} | ${kib(r.flash_runtime_bytes)} | ${kib(r.flash_library_bytes)} | ${kib(r.flash_kernel_bytes)} | ${kib(r.flash_model_bytes)} | ` +
+      console.log(`| ${r.board} | ${r.backend} | ${r.model} | ${kib(r.flash_runtime_bytes)} | ${kib(r.flash_library_bytes)} | ${kib(r.flash_kernel_bytes)} | ${kib(r.flash_model_bytes)} | ` +
         `${kib(r.flash_inputs_bytes + r.flash_rest_bytes)} | ${kib(r.flash_total_bytes)} | ` +
         `${kib(r.sram_data_bytes + r.sram_bss_bytes)} | ${kib(r.pool_high_water_bytes)} | ${kib(r.stack_high_water_bytes)} | ` +
         `${kib(r.sram_total_bytes)} | ${kib(r.linear_memory_bytes)} | ${r.instructions_steady.toLocaleString("en-US")} |`);

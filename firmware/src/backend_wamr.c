@@ -8,6 +8,7 @@
 
 #include "addernet.h"
 #include "backend.h"
+#include "mmap_reserve.h"
 #include "wasm_export.h"
 
 #ifndef AN_WAMR_STACK_BYTES
@@ -32,7 +33,8 @@ struct an_instance {
   wasm_module_t module;
   wasm_module_inst_t inst;
   wasm_exec_env_t env;
-  uint8_t *copy; /* classic interpreter: the kernel bytes it runs from (and rewrites) */
+  uint8_t *copy;   /* classic interpreter: the kernel bytes it runs from (and rewrites) */
+  void *memory;    /* the block reserved for the linear memory (platform_internal.h) */
 };
 
 /* addernet.read_model(dst, len, offset) -> i32; the exec env's user data is the model. */
@@ -72,7 +74,6 @@ size_t an_backend_pool_high_water(void) {
 int an_backend_instantiate(an_instance **out, const uint8_t *kernel, size_t kernel_bytes, uint32_t memory_bytes,
                            void *host) {
   char err[128];
-  (void)memory_bytes; /* WAMR trims a memory the module never grows to __heap_base itself */
   *out = NULL;
   if (!kernel || kernel_bytes > UINT32_MAX) {
     an_error("wamr: no kernel bytes", "", "");
@@ -85,6 +86,17 @@ int an_backend_instantiate(an_instance **out, const uint8_t *kernel, size_t kern
   }
   memset(inst, 0, sizeof *inst);
   err[0] = '\0';
+  /* The linear memory (WAMR trims a memory the module never grows to __heap_base) is the
+     largest block WAMR allocates: reserve it first, while the pool is in one piece. */
+  if (memory_bytes > 0) {
+    inst->memory = wasm_runtime_malloc(memory_bytes);
+    if (!inst->memory) {
+      an_error("wamr: the pool has no room for the kernel's linear memory", "", "");
+      an_backend_teardown(inst);
+      return ADDERNET_E_NO_MEMORY;
+    }
+    an_wamr_reserve_mmap(inst->memory, memory_bytes);
+  }
   /* WAMR's loader, by default, writes into the bytes it is given: it turns each name in
      place into a C string (moving it one byte back over its length and appending a 0).
      A kernel in flash must not be written, so it loads with wasm_binary_freeable, which
@@ -133,6 +145,10 @@ void an_backend_teardown(an_instance *inst) {
   if (inst->inst) wasm_runtime_deinstantiate(inst->inst);
   if (inst->module) wasm_runtime_unload(inst->module);
   if (inst->copy) wasm_runtime_free(inst->copy);
+  if (inst->memory) {
+    an_wamr_reserve_mmap(NULL, 0);
+    wasm_runtime_free(inst->memory);
+  }
   wasm_runtime_free(inst);
 }
 

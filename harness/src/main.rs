@@ -5,7 +5,7 @@
 //! addernet-harness list
 //! addernet-harness run    --runtime R --module M.wasm (--model F.addn | --embedded-model-len N) --input IN --output OUT [--repeat N]
 //! addernet-harness memory --runtime R --module M.wasm [--model F.addn]
-//! addernet-harness batch  --runtime R --manifest LIST
+//! addernet-harness batch  --runtime R --manifest LIST [--check-outside WARMUP.addn]
 //! ```
 //! `--embedded-model-len N` is for a module that carries its model as a data
 //! segment at `arena_ptr()` (src/modulegen): nothing is copied, `load(arena_ptr(), N)`.
@@ -24,6 +24,9 @@
 //! space-separated `key=value`: `job=<line> status=0 output_size=<bytes>`,
 //! `job=<line> stage=load status=<s> error_offset=<o>`, `job=<line> stage=invoke status=<s>`
 //! or `job=<line> error=<message to the end of the line>`, and keeps going.
+//! With `--check-outside WARMUP.addn` each job's fresh instance first loads and invokes that
+//! model, then the memory outside the arena is compared before and after the job: each line
+//! gets `outside_changed=0|1` (before `error=`; absent when the warm-up failed).
 
 mod engines;
 mod kernel;
@@ -187,22 +190,68 @@ fn cmd_memory(args: &Args) -> Result<ExitCode, Refusal> {
     Ok(result.map_or_else(|e| report(&e), |()| ExitCode::SUCCESS))
 }
 
-fn batch_job(runtime: &str, fields: &[&str], modules: &mut HashMap<String, Vec<u8>>) -> Result<usize, Error> {
+/// Linear memory outside the arena: `[0, arena_ptr)` and `[arena_ptr + arena_size, end)`.
+fn outside_arena(inst: &mut dyn Instance) -> Result<Vec<u8>, Error> {
+    let arena_ptr = inst.call0("arena_ptr")? as u32;
+    let arena_end = arena_ptr as u64 + inst.call0("arena_size")? as u32 as u64;
+    let size = inst.memory_bytes();
+    let mut bytes = inst.read(0, arena_ptr)?;
+    if arena_end < size {
+        bytes.extend(inst.read(arena_end as u32, (size - arena_end) as u32)?);
+    }
+    Ok(bytes)
+}
+
+/// One job; with `warmup`, first load and invoke that model (on an all-zero input) so the
+/// kernel's lazily filled constants are in place, snapshot the memory outside the arena,
+/// run the job and say whether that memory changed (None without a warm-up, or when it failed).
+fn batch_job(
+    runtime: &str,
+    fields: &[&str],
+    modules: &mut HashMap<String, Vec<u8>>,
+    warmup: Option<&[u8]>,
+) -> (Result<usize, Error>, Option<bool>) {
     let read = |p: &str| std::fs::read(p).map_err(|e| Error::Runtime(format!("cannot read {p}: {e}")));
     if !modules.contains_key(fields[0]) {
-        modules.insert(fields[0].to_string(), read(fields[0])?);
+        match read(fields[0]) {
+            Ok(bytes) => modules.insert(fields[0].to_string(), bytes),
+            Err(e) => return (Err(e), None),
+        };
     }
-    let mut inst: Box<dyn Instance> = engines::instantiate(runtime, &modules[fields[0]])?;
-    let loaded = load_model(inst.as_mut(), &read(fields[1])?)?;
-    let output = run_once(inst.as_mut(), &loaded, &read(fields[2])?)?;
-    std::fs::write(fields[3], &output).map_err(|e| Error::Runtime(format!("cannot write {}: {e}", fields[3])))?;
-    Ok(output.len())
+    let mut inst: Box<dyn Instance> = match engines::instantiate(runtime, &modules[fields[0]]) {
+        Ok(inst) => inst,
+        Err(e) => return (Err(e), None),
+    };
+    let snapshot = match warmup {
+        None => None,
+        Some(model) => {
+            let warmed = (|| {
+                let loaded = load_model(inst.as_mut(), model)?;
+                run_once(inst.as_mut(), &loaded, &vec![0u8; loaded.input_size as usize])?;
+                outside_arena(inst.as_mut())
+            })();
+            match warmed {
+                Ok(bytes) => Some(bytes),
+                Err(e) => return (Err(Error::Runtime(format!("warm-up model: {e}"))), None),
+            }
+        }
+    };
+    let result = (|| {
+        let loaded = load_model(inst.as_mut(), &read(fields[1])?)?;
+        let output = run_once(inst.as_mut(), &loaded, &read(fields[2])?)?;
+        std::fs::write(fields[3], &output).map_err(|e| Error::Runtime(format!("cannot write {}: {e}", fields[3])))?;
+        Ok(output.len())
+    })();
+    // after a trap too: the instance's memory is still there to compare
+    let changed = snapshot.and_then(|before| outside_arena(inst.as_mut()).ok().map(|after| after != before));
+    (result, changed)
 }
 
 fn cmd_batch(args: &Args) -> Result<ExitCode, Refusal> {
     let runtime = runtime_option(args)?;
     let manifest = args.get("manifest")?;
     let text = std::fs::read_to_string(manifest).map_err(|e| Refusal::File(format!("cannot read --manifest {manifest}: {e}")))?;
+    let warmup = if args.options.contains_key("check-outside") { Some(args.read("check-outside")?) } else { None };
     let mut modules = HashMap::new();
     for (index, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -210,11 +259,14 @@ fn cmd_batch(args: &Args) -> Result<ExitCode, Refusal> {
             return Err(Refusal::Usage(format!("{manifest}:{}: expected 4 tab-separated fields, found {}", index + 1, fields.len())));
         }
         let job = index + 1;
-        match batch_job(runtime, &fields, &mut modules) {
-            Ok(n) => println!("job={job} status=0 output_size={n}"),
-            Err(Error::Load { status, error_offset }) => println!("job={job} stage=load status={status} error_offset={error_offset}"),
-            Err(Error::Invoke { status }) => println!("job={job} stage=invoke status={status}"),
-            Err(e) => println!("job={job} error={}", e.to_string().replace('\n', " ")),
+        let (result, changed) = batch_job(runtime, &fields, &mut modules, warmup.as_deref());
+        // before error=, which runs to the end of the line
+        let outside = changed.map_or(String::new(), |c| format!(" outside_changed={}", c as u8));
+        match result {
+            Ok(n) => println!("job={job} status=0 output_size={n}{outside}"),
+            Err(Error::Load { status, error_offset }) => println!("job={job} stage=load status={status} error_offset={error_offset}{outside}"),
+            Err(Error::Invoke { status }) => println!("job={job} stage=invoke status={status}{outside}"),
+            Err(e) => println!("job={job}{outside} error={}", e.to_string().replace('\n', " ")),
         }
     }
     println!("peak_rss_kib={}", peak_rss_kib());

@@ -1,8 +1,9 @@
 // The float reference: runs a Graph on HWC inputs. It defines what the quantized model
 // approximates, feeds calibration and gives `addernet eval --onnx` its float figures. Each node
 // computes what float_ops.ts defines; conv-like layers (window sums, then bias, BatchNorm and
-// activation) run in float_kernel.ts (WebAssembly SIMD), whose memory holds every layer's weights
-// and affine map, laid out once per FloatRunner: it runs the graph as it was when made.
+// activation) run in WebAssembly SIMD (assembly/float/reference.ts, loaded by float_kernel.ts),
+// whose memory holds every layer's weights and affine map, laid out once per FloatRunner: it runs
+// the graph as it was when made.
 import type { ConvNode, DenseNode, Graph, GraphNode, Shape } from "./ir.js";
 import { FloatKernel, pad16 } from "./float_kernel.js";
 import { channelAffine } from "./affine.js";

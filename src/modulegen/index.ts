@@ -4,7 +4,7 @@
 // module's static data + its arena, to the byte. Arena flavour: the arena holds the model +
 // its activations + READ_SLACK, and optionally the model rides along as a data segment at
 // arena_ptr (one file to flash). Stream flavour: the model stays outside (in flash); the arena
-// holds its header and tables, the activations, a scratch for one block of filters and
+// holds two of its records, the activations, a scratch for one block of filters and
 // READ_SLACK (src/plan/stream.ts).
 //
 // No compiler is needed: the compiled kernel (build/addernet[-stream].<build>.wasm) is
@@ -49,7 +49,7 @@ export interface ModuleBudget {
   moduleFileBytes: number;
   /** Linear memory below the arena: the kernel's static data (= arena_ptr). */
   staticDataBytes: number;
-  /** In linear memory: the model file (arena flavour), or its header and tables (stream); then padding to 16. */
+  /** In linear memory: the model file (arena flavour), or its input's and output's records (stream); then padding to 16. */
   modelBytes: number;
   modelPaddingBytes: number;
   /** The activation region the model's plan needs. */
@@ -74,7 +74,7 @@ const align16 = (n: number): number => Math.ceil(n / FORMAT_ALIGN) * FORMAT_ALIG
 /** What a model puts in the arena of a kernel of `flavour`. Validates the model. */
 export interface ModelArena {
   fileSize: number;
-  /** The file (arena flavour) or its header and tables (stream flavour) in linear memory. */
+  /** The file (arena flavour) or its input and output records (stream flavour) in linear memory. */
   residentBytes: number;
   activationBytes: number;
   scratchBytes: number;
@@ -284,7 +284,7 @@ export function formatBudget(b: ModuleBudget): string {
   const stream = b.flavour === "stream";
   const rows: [string, number][] = [
     ["kernel static data (below arena_ptr)", b.staticDataBytes],
-    [stream ? "model header and tables (copied by load)" : "model (file_size)", b.modelBytes],
+    [stream ? "model input and output records (kept by load)" : "model (file_size)", b.modelBytes],
     ["padding to 16", b.modelPaddingBytes],
     ["activations", b.activationBytes],
     ...(stream ? [["scratch (one block of filters)", b.scratchBytes] as [string, number]] : []),

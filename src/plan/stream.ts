@@ -1,7 +1,8 @@
 // The stream flavour's arena (docs/ABI.md): what a kernel that reads the model in slices keeps
 // in linear memory, and the least any placement can get away with.
 //
-//   align16(params_offset)   the file's header, tensor and op tables, copied in by load()
+//   32                       the model input's and output's tensor records, kept by load()
+//                            (every other record is read from the model before its op runs)
 //   activation_bytes         the activations, as the arena planner placed them
 //   scratch                  one block of filters' bias, multipliers and weights at a time
 //   READ_SLACK               bytes SIMD tail loads may touch
@@ -12,8 +13,8 @@
 // (fewer instructions) and more RAM. Measured on ResNet-20 (Cortex-M4, firmware/README.md):
 // one filter per block costs 2.9× the instructions of whole layers, four filters 1.03×.
 // Every region is a multiple of 16 bytes.
-import { READ_SLACK, SCRATCH_BLOCK_OVERHEAD } from "../format/constants.js";
-import { align16, canonicalOffsets } from "../format/layout.js";
+import { READ_SLACK, SCRATCH_BLOCK_OVERHEAD, TENSOR_RECORD_SIZE } from "../format/constants.js";
+import { align16 } from "../format/layout.js";
 import type { QModel } from "../format/model.js";
 import { filterBytes, hasFilters } from "../ops/table.js";
 import { liveBytesLowerBound } from "./arena.js";
@@ -26,7 +27,7 @@ import { liveBytesLowerBound } from "./arena.js";
 export type ScratchChoice = "min" | "default" | "layer" | number;
 
 export interface StreamArena {
-  /** The header and tables load() copies into the arena: align16(params_offset). */
+  /** The records load() keeps in the arena: the model input's and output's (2 × 16 bytes). */
   headBytes: number;
   /** The planned activation region, and the lower bound no placement beats. */
   activationBytes: number;
@@ -76,7 +77,7 @@ export function streamArena(model: QModel, choice: ScratchChoice = "default"): S
     }
     scratchBytes = choice;
   }
-  const headBytes = align16(canonicalOffsets(model.tensors.length, model.ops.length).params);
+  const headBytes = 2 * TENSOR_RECORD_SIZE;
   // the arena is a multiple of 16: the scratch takes the activations' odd bytes (it starts right after them)
   scratchBytes = align16(headBytes + model.activationBytes + scratchBytes + READ_SLACK) - (headBytes + model.activationBytes + READ_SLACK);
   const activationLowerBound = liveBytesLowerBound(model);

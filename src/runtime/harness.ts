@@ -55,7 +55,7 @@ export async function harnessMemory(engine: HarnessEngine, module: Uint8Array, m
  * One line of `addernet-harness batch`: space-separated key=value pairs, `error=` (when
  * present) running to the end of the line; undefined for other lines.
  */
-function parseJobLine(line: string): Record<string, string> | undefined {
+export function parseJobLine(line: string): Record<string, string> | undefined {
   if (!line.startsWith("job=")) return undefined;
   const at = line.indexOf(" error=");
   const pairs = (at < 0 ? line : line.slice(0, at)).split(" ").map((p) => p.split("=", 2) as [string, string]);

@@ -1,7 +1,7 @@
 // Where the command-line runtimes live, and running them.
 import { execFile } from "node:child_process";
-import { access, constants, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { access, constants as fsConstants, mkdtemp, rm } from "node:fs/promises";
+import { constants, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KernelStatusError } from "./kernel.js";
@@ -17,7 +17,7 @@ export const TOOLS_BIN = join(PACKAGE_ROOT, ".tools", "bin");
 
 async function isExecutable(path: string): Promise<boolean> {
   try {
-    await access(path, constants.X_OK);
+    await access(path, fsConstants.X_OK);
     return true;
   } catch {
     return false;
@@ -37,17 +37,25 @@ export async function findTool(name: string, envVar: string): Promise<string | u
 }
 
 export interface ProcessResult {
+  /** The exit code; 128 + the signal's number when a signal ended the process, as shells say. */
   code: number;
+  /** The signal that ended the process ("SIGSEGV"), if one did. */
+  signal?: string;
   stdout: string;
   stderr: string;
 }
 
-/** Runs a program to completion (no shell); never rejects on a non-zero exit. */
+/** Runs a program to completion (no shell); never rejects on a non-zero exit or a signal, only when it cannot start. */
 export function runProcess(file: string, args: readonly string[], cwd?: string): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd, maxBuffer: 64 << 20, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") {
+      if (typeof error?.code === "string") {
+        // it did not start (ENOENT, EACCES), or its output overflowed maxBuffer
         reject(new Error(`cannot run ${file}: ${error.message}`));
+        return;
+      }
+      if (error?.signal) {
+        resolve({ code: 128 + (constants.signals[error.signal] ?? 0), signal: error.signal, stdout, stderr });
         return;
       }
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });

@@ -16,9 +16,9 @@ export interface Result {
 /** The built CLI (`npm test` builds dist/ before the suite). */
 export const BUILT_MAIN = join(ROOT, "dist/cli/main.js");
 
-function run(nodeArgs: string[]): Promise<Result> {
+function run(nodeArgs: string[], env?: NodeJS.ProcessEnv): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, nodeArgs, { cwd: ROOT, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    execFile(process.execPath, nodeArgs, { cwd: ROOT, maxBuffer: 1 << 24, env }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -29,3 +29,7 @@ export const cli = (args: string[]): Promise<Result> => run(["--import", "tsx", 
 
 /** Runs the built CLI, as the installed package runs. */
 export const builtCli = (args: string[]): Promise<Result> => run([BUILT_MAIN, ...args]);
+
+/** Runs a TypeScript script of the repository (`scripts/fuzz.ts`) as `npm run` does, with extra environment variables. */
+export const script = (path: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> =>
+  run(["--import", "tsx", join(ROOT, path), ...args], { ...process.env, ...env });

@@ -1,13 +1,14 @@
 // Conformance on the boards: the stream flavour (the weights in flash) on every board × backend
 // gives the TypeScript reference's bytes for six of the conformance suite's random networks
-// (random-3 has an adder depthwise layer, random-11 a multiply one) and for ResNet-20. ResNet-20 runs in ~0.2 s of QEMU ahead of time but 5–15 s on an
-// interpreter, so the interpreters run it on netduinoplus2 only (the bench measures the rest).
+// (random-3 has an adder depthwise layer, random-11 a multiply one) and for ResNet-20. ResNet-20
+// runs in ~0.2 s of QEMU ahead of time (aot, aot-unchecked) but 5–15 s on an interpreter, so the
+// interpreters run it on netduinoplus2 only (the bench measures the rest).
 // firmware.test.ts covers the digits model in both flavours, malformed models and faults.
 import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { EXIT_OK } from "../../src/format/constants.js";
 import {
-  BACKENDS, BOARDS, describeRun, firmwareUnavailable, IN_CI, make, OUT, outputsHex, readAssets, referenceHex, runQemu,
+  BACKENDS, BOARDS, describeRun, firmwareUnavailable, IN_CI, isAot, make, OUT, outputsHex, readAssets, referenceHex, runQemu,
   type Backend, type Board,
 } from "./helpers.js";
 
@@ -29,8 +30,8 @@ const backendsOn = (board: Board): [Backend, "scalar" | "simd"][] => [
 
 const IMAGES: Image[] = [
   ...RANDOM_MODELS.flatMap((model) => BOARDS.flatMap((board) => backendsOn(board).map(([backend, build]) => ({ board, backend, model, build })))),
-  ...BOARDS.map((board): Image => ({ board, backend: "aot", model: "resnet20", build: "scalar" })),
-  ...backendsOn("netduinoplus2").filter(([b]) => b !== "aot").map(([backend, build]): Image => ({ board: "netduinoplus2", backend, model: "resnet20", build })),
+  ...BOARDS.flatMap((board) => BACKENDS.filter(isAot).map((backend): Image => ({ board, backend, model: "resnet20", build: "scalar" }))),
+  ...backendsOn("netduinoplus2").filter(([b]) => !isAot(b)).map(([backend, build]): Image => ({ board: "netduinoplus2", backend, model: "resnet20", build })),
 ];
 
 const inputsFor = (model: string): number => (model === "resnet20" ? 1 : 2);

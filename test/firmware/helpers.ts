@@ -1,7 +1,7 @@
 // Building and running the firmware (firmware/Makefile) from tests: the host app and the
 // QEMU boards print key=value lines, which these helpers parse.
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readModel } from "../../src/format/reader.js";
@@ -11,11 +11,16 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const OUT = join(ROOT, "build/firmware");
 export const IN_CI = process.env.CI === "true";
 export const BOARDS = ["netduinoplus2", "mps2-an500"] as const;
-/** wamr: WAMR's fast interpreter; wamr-classic: its classic interpreter (less RAM, slower). */
-export const BACKENDS = ["wamr", "wasm3", "aot", "wamr-classic"] as const;
+/**
+ * wamr: WAMR's fast interpreter; wamr-classic: its classic interpreter (less RAM, slower);
+ * aot: the kernel through wasm2c; aot-unchecked: the same without bounds checks.
+ */
+export const BACKENDS = ["wamr", "wasm3", "aot", "wamr-classic", "aot-unchecked"] as const;
 export type Board = (typeof BOARDS)[number];
 /** wamr-simd: WAMR with SIMD128 (SIMDe), running the SIMD kernel. */
 export type Backend = (typeof BACKENDS)[number] | "wamr-simd";
+/** The backends that compile the kernel into the firmware (no .wasm at run time). */
+export const isAot = (backend: Backend): boolean => backend === "aot" || backend === "aot-unchecked";
 
 function onPath(tool: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
@@ -36,12 +41,22 @@ export function firmwareUnavailable(boards: boolean): string | undefined {
 }
 
 /**
+ * Test files run in parallel and build into the same tree: every make (and every command
+ * that runs one) holds this lock, so no two write the same object at once.
+ */
+export function lockedArgv(argv: string[]): [string, string[]] {
+  mkdirSync(OUT, { recursive: true });
+  return ["flock", [join(OUT, ".make.lock"), ...argv]];
+}
+
+/**
  * make -C firmware <args> (quiet, two jobs); rejects with make's output on failure. Asynchronous,
  * so a long build does not block the test worker.
  */
 export function make(args: string[]): Promise<string> {
+  const [file, argv] = lockedArgv(["make", "-s", "-j2", "-C", join(ROOT, "firmware"), ...args]);
   return new Promise((resolve, reject) => {
-    execFile("make", ["-s", "-j2", "-C", join(ROOT, "firmware"), ...args], { encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(file, argv, { encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`make ${args.join(" ")} failed:\n${stdout}${stderr || error.message}`));
       else resolve(stdout);
     });
@@ -72,7 +87,7 @@ export function run(file: string, args: string[]): Run {
 
 /** The host app of a backend (aot: the one built for `assetId`). */
 export function hostApp(backend: Backend, assetId: string): string {
-  return join(OUT, "host", backend, ...(backend === "aot" ? [assetId] : []), "fw");
+  return join(OUT, "host", backend, ...(isAot(backend) ? [assetId] : []), "fw");
 }
 
 /** Run a firmware image in QEMU through firmware/scripts/run-qemu.sh. */

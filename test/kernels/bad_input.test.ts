@@ -3,16 +3,14 @@
 // nor touch memory outside the arena.
 import { beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../src/format/constants.js";
-import { ModelFormatError } from "../../src/format/errors.js";
-import type { QModel } from "../../src/format/model.js";
-import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
+import { readerVerdict } from "../../src/fuzz/expect.js";
+import { fieldsOf, fixCrc, mutateBytes, mutateField } from "../../src/fuzz/mutate.js";
 import { Rng } from "../../src/models/random.js";
 import { OP_KINDS } from "../../src/ops/table.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { compileKernel, KERNEL_BUILDS, KERNEL_FLAVOURS, KernelInstance, KernelStatusError, type KernelBuild, type KernelFlavour } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8, randomOpModel } from "./models.js";
-import { fixCrc } from "./setup.js";
 
 const rng0 = new Rng(99);
 const conv = convLayerModel(rng0, "adder_conv2d", 8, 8, 5, 7); // 3×3, padding 1: output 8×8×7
@@ -56,16 +54,6 @@ const BAD: BadCase[] = [
   { name: "misaligned bias", edit: (_, v) => v.setUint32(opsAt + C.O_BIAS, v.getUint32(opsAt + C.O_BIAS, true) + 4, true), status: C.STATUS_PARAM_OUT_OF_RANGE, offset: opsAt + C.O_BIAS },
   { name: "activations that do not fit the arena", edit: (_, v) => v.setUint32(C.H_ACTIVATION_BYTES, 0xfffff000, true), status: C.STATUS_ARENA_TOO_SMALL, offset: C.H_ACTIVATION_BYTES },
 ];
-
-/** Status and offset the host reader gives for the same bytes (OK = 0, -1). */
-function readerVerdict(bytes: Uint8Array): { status: number; offset: number; model?: QModel } {
-  try {
-    return { status: C.STATUS_OK, offset: -1, model: readModel(bytes) };
-  } catch (e) {
-    if (e instanceof ModelFormatError) return { status: e.status, offset: e.offset };
-    throw e;
-  }
-}
 
 describe.each(KERNEL_BUILDS)("%s kernel rejects bad input", (build: KernelBuild) => {
   let k: KernelInstance;
@@ -134,56 +122,6 @@ describe.each(KERNEL_BUILDS)("%s kernel rejects bad input", (build: KernelBuild)
 });
 
 // ---- mutation loop -------------------------------------------------------------------
-
-/** Offsets and widths of every field of a blob's header, tensor and op records. */
-function fieldsOf(blob: Uint8Array): Field[] {
-  const v = new DataView(blob.buffer, blob.byteOffset);
-  const fields: Field[] = [];
-  const headerSizes: [number, 1 | 2 | 4][] = [
-    [C.H_VERSION, 2], [C.H_FLAGS, 2], [C.H_FILE_SIZE, 4], [C.H_TENSOR_COUNT, 2], [C.H_OP_COUNT, 2],
-    [C.H_INPUT_TENSOR, 2], [C.H_OUTPUT_TENSOR, 2], [C.H_ACTIVATION_BYTES, 4], [C.H_TENSORS_OFFSET, 4],
-    [C.H_OPS_OFFSET, 4], [C.H_PARAMS_OFFSET, 4], [C.H_PARAMS_SIZE, 4], [C.H_RESERVED, 4],
-  ];
-  for (const [at, size] of headerSizes) fields.push({ at, size });
-  const tensorSizes: [number, 1 | 2 | 4][] = [[C.T_HEIGHT, 2], [C.T_WIDTH, 2], [C.T_CHANNELS, 2], [C.T_ZERO_POINT, 1], [C.T_RESERVED, 1], [C.T_OFFSET, 4], [C.T_SCALE, 4]];
-  for (let t = 0; t < v.getUint16(C.H_TENSOR_COUNT, true); t++) {
-    for (const [off, size] of tensorSizes) fields.push({ at: C.HEADER_SIZE + C.TENSOR_RECORD_SIZE * t + off, size });
-  }
-  const ops = v.getUint32(C.H_OPS_OFFSET, true);
-  for (let o = 0; o < v.getUint16(C.H_OP_COUNT, true); o++) {
-    for (let off = 0; off < C.O_WEIGHTS; off++) {
-      const size = off === C.O_INPUT0 || off === C.O_INPUT1 || off === C.O_OUTPUT ? 2 : 1;
-      fields.push({ at: ops + C.OP_RECORD_SIZE * o + off, size });
-      if (size === 2) off++;
-    }
-    for (let off = C.O_WEIGHTS; off < C.OP_RECORD_SIZE; off += 4) fields.push({ at: ops + C.OP_RECORD_SIZE * o + off, size: 4 });
-  }
-  return fields;
-}
-
-type Field = { at: number; size: 1 | 2 | 4 };
-
-function mutateField(rng: Rng, blob: Uint8Array, fields: readonly Field[]): void {
-  const v = new DataView(blob.buffer, blob.byteOffset);
-  const { at, size } = rng.pick(fields);
-  const max = 2 ** (8 * size) - 1;
-  const old = size === 1 ? v.getUint8(at) : size === 2 ? v.getUint16(at, true) : v.getUint32(at, true);
-  const value = rng.pick([0, 1, 2, 16, max, max - 15, old + 1, old - 1, old + 16, old - 16, old * 2, rng.int(0, max)]);
-  const u = ((value % (max + 1)) + max + 1) % (max + 1);
-  if (size === 1) v.setUint8(at, u); else if (size === 2) v.setUint16(at, u, true); else v.setUint32(at, u, true);
-}
-
-function mutateBytes(rng: Rng, blob: Uint8Array): Uint8Array {
-  const r = rng.next();
-  if (r < 0.2) return blob.subarray(0, rng.int(0, blob.length - 1)); // truncation
-  if (r < 0.3) {
-    const longer = new Uint8Array(blob.length + rng.int(1, 64));
-    longer.set(blob);
-    return longer; // extension
-  }
-  for (let n = rng.int(1, 4); n > 0; n--) blob[rng.int(0, blob.length - 1)] ^= 1 << rng.int(0, 7);
-  return blob;
-}
 
 const MUTATIONS = 5000;
 const KINDS = OP_KINDS;

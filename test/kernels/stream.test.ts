@@ -1,6 +1,6 @@
 // The stream flavour's contract with its embedder (docs/ABI.md): load() and invoke() read the
-// model only through read_model, only below the length given to load(), every parameter byte
-// once per invoke; an embedder that fails a read gets READ_FAILED (never a trap), at any read.
+// model only through read_model, only below the length given to load(), each op's records and
+// every parameter byte once per invoke; an embedder that fails a read gets READ_FAILED (never a trap), at any read.
 import { describe, expect, it } from "vitest";
 import * as C from "../../src/format/constants.js";
 import type { QModel } from "../../src/format/model.js";
@@ -45,6 +45,12 @@ async function streamKernel(build: (typeof KERNEL_BUILDS)[number]) {
   };
 }
 
+/** Bytes invoke() reads: each op's record and its tensors' records, and every filtered op's weights, bias and multipliers. */
+function invokeBytes(model: QModel): number {
+  const records = model.ops.reduce((n, op) => n + C.OP_RECORD_SIZE + C.TENSOR_RECORD_SIZE * (op.input1 === undefined ? 2 : 3), 0);
+  return records + parameterBytes(model);
+}
+
 /** Bytes of every conv-like op's weights, bias and multipliers. */
 function parameterBytes(model: QModel): number {
   return model.ops.filter((op) => hasFilters(op.kind)).reduce((sum, op) => {
@@ -54,7 +60,7 @@ function parameterBytes(model: QModel): number {
 }
 
 describe.each(KERNEL_BUILDS)("%s stream kernel", (build) => {
-  it("every op kind: the reference's bytes; every parameter byte read once per invoke, nothing past the length", async () => {
+  it("every op kind: the reference's bytes; per invoke each op's records and every parameter byte read once, nothing past the length", async () => {
     const k = await streamKernel(build);
     const rng = new Rng(build === "simd" ? 41 : 42);
     for (let i = 0; i < 36; i++) {
@@ -66,7 +72,7 @@ describe.each(KERNEL_BUILDS)("%s stream kernel", (build) => {
       const input = randomInt8(rng, k.e.input_size());
       k.state.reads = [];
       expect(k.run(input)).toEqual(runReference(model, input));
-      expect(k.state.reads.reduce((n, [, len]) => n + len, 0), `model ${i} (${model.ops[0]!.kind})`).toBe(parameterBytes(model));
+      expect(k.state.reads.reduce((n, [, len]) => n + len, 0), `model ${i} (${model.ops[0]!.kind})`).toBe(invokeBytes(model));
     }
   });
 

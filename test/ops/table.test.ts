@@ -14,7 +14,7 @@ import { randomInt8, randomOpModel } from "../../src/models/op_models.js";
 import { has, hasFilters, kindOfGraphOp, kindOfOpcode, OP_KINDS, OPS } from "../../src/ops/table.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { compileKernel, KERNEL_BUILDS, KERNEL_FLAVOURS, KernelInstance } from "../../src/runtime/kernel.js";
-import { fixCrc } from "../kernels/setup.js";
+import { fixCrc } from "../../src/fuzz/mutate.js";
 
 const TRAIT_NAMES = Object.entries(C).filter(([name]) => name.startsWith("TRAIT_")) as [string, number][];
 

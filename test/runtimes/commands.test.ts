@@ -17,6 +17,7 @@ import { wasiModulePath } from "../../src/runtime/wasmtime.js";
 import { EXIT_FAILURE, EXIT_INPUT, EXIT_LOAD, EXIT_OK, EXIT_USAGE } from "../../src/format/constants.js";
 
 const IN_CI = process.env.CI === "true";
+const ARENA_BYTES = 4 << 20; // scripts/build-wasm.mjs's default
 const wasmtime = await findTool("wasmtime", "ADDERNET_WASMTIME");
 const harness = await findHarness();
 
@@ -42,6 +43,7 @@ function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   bad[bad.length - 1] ^= 1; // CRC mismatch
   writeFileSync(join(dir, "bad.addn"), bad);
   writeFileSync(join(dir, "short.bin"), input.subarray(1));
+  writeFileSync(join(dir, "big.addn"), new Uint8Array(ARENA_BYTES + 16)); // past the generic kernels' arena
   return body(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
@@ -69,6 +71,7 @@ describe.skipIf(!wasmtime && !IN_CI)("WASI command (wasmtime run)", () => {
   it.each([
     ["a corrupt model", ["bad.addn", "in.bin", "out.bin"], EXIT_LOAD, "status=-5\nerror_offset=12\n", /load failed: bad.addn: status -5 at byte offset 12/],
     ["an input of the wrong size", ["model.addn", "short.bin", "out.bin"], EXIT_INPUT, "", /must hold exactly 64 bytes/],
+    ["a model larger than the arena", ["big.addn", "in.bin", "out.bin"], EXIT_LOAD, "status=-14\nerror_offset=-1\n", /big.addn is larger than the arena/],
     ["a missing file", ["nope.addn", "in.bin", "out.bin"], EXIT_FAILURE, "", /cannot open nope.addn/],
     ["missing arguments", ["model.addn"], EXIT_USAGE, "", /usage: addernet-wasi/],
   ])("%s: the shared exit code, key=value results on stdout, a message on stderr", (_name, args, code, stdout, message) =>

@@ -71,20 +71,37 @@ int os_mutex_unlock(korp_mutex *mutex) {
 }
 
 /* Linear memory: zeroed bytes from WAMR's pool. */
+static void *reserved;       /* a block of the pool kept for the linear memory (or NULL) */
+static size_t reserved_bytes;
+static bool reserved_in_use;
+
+void an_wamr_reserve_mmap(void *block, size_t bytes) {
+  reserved = block;
+  reserved_bytes = block ? bytes : 0;
+  reserved_in_use = false;
+}
+
 void *os_mmap(void *hint, size_t size, int prot, int flags, os_file_handle file) {
   (void)hint;
   (void)prot;
   (void)flags;
   (void)file;
   if (size == 0 || size > UINT32_MAX) return NULL;
-  void *p = wasm_runtime_malloc((uint32)size);
+  void *p;
+  if (reserved && !reserved_in_use && size <= reserved_bytes) {
+    p = reserved;
+    reserved_in_use = true;
+  } else {
+    p = wasm_runtime_malloc((uint32)size);
+  }
   if (p) memset(p, 0, size);
   return p;
 }
 
 void os_munmap(void *addr, size_t size) {
   (void)size;
-  if (addr) wasm_runtime_free(addr);
+  if (addr && addr == reserved) reserved_in_use = false; /* the backend frees the block */
+  else if (addr) wasm_runtime_free(addr);
 }
 
 int os_mprotect(void *addr, size_t size, int prot) {

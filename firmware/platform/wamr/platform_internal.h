@@ -45,6 +45,9 @@ typedef int os_timespec;
 
 static inline os_file_handle os_get_invalid_handle(void) { return -1; }
 
-static inline int os_getpagesize(void) { return 4096; }
+/* No MMU: nothing is mapped by pages, and WAMR rounds the linear memory up to this. */
+static inline int os_getpagesize(void) { return 16; }
+
+#include "mmap_reserve.h"
 
 #endif /* _PLATFORM_INTERNAL_H */

@@ -38,7 +38,7 @@ Options:
       console.log(`\non a microcontroller (stream flavour, scalar build; the runtime's own RAM and code come on top, firmware/README.md):
   flash: model ${scalar.externalModelBytes} B + kernel module ${scalar.moduleFileBytes} B (interpreters) = ${scalar.externalModelBytes + scalar.moduleFileBytes} B
   RAM:   linear memory ${scalar.linearMemoryBytes} B (scratch ${stream.scratchBytes} B for four filters; with the least scratch ${scalar.linearMemoryBytes - stream.scratchBytes + stream.minScratchBytes} B, whole layers ${scalar.linearMemoryBytes - stream.scratchBytes + stream.layerScratchBytes} B)
-         lower bound ${scalar.staticDataBytes + stream.lowerBound} B (kernel static data + header and tables + live activations at the busiest op + one filter's scratch + read slack)`);
+         lower bound ${scalar.staticDataBytes + stream.lowerBound} B (kernel static data + two tensor records + live activations at the busiest op + one filter's scratch + read slack)`);
     }
     return 0;
   },

@@ -1,0 +1,126 @@
+// The firmware figures of `npm run bench`: every board × runtime × model built, run in QEMU and
+// measured by firmware/scripts/measure.mjs (flash and SRAM from the map file and the run,
+// instructions counted under -icount), in the stream flavour (weights stay in flash).
+//
+//   1. digits and ResNet-20 on every board × runtime: flash, SRAM, instructions per inference
+//      and the time they imply at the part's clock (an estimate)
+//   2. ResNet-20 on WAMR's fast interpreter linked into a 96 KiB SRAM region with a 3 KiB stack
+//      (goal: SRAM ≤ 96 KiB with an interpreter)
+//   3. on the Cortex-M4 (netduinoplus2), ahead of time: one 3×3 adder conv against the same
+//      multiply conv, and the adder nets against the CNNs of the same shapes
+
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const KIB = 1024;
+
+/** One image's figures, as measure.mjs reports them (the fields the bench reads). */
+export interface FirmwareRow {
+  config: string;
+  model: string;
+  board: string;
+  backend: string;
+  reference_bytes_identical: number;
+  instructions_steady: number;
+  instructions_per_tap: number;
+  model_taps: number;
+  estimate_ms_at_part_clock: number;
+  part_clock_hz: number;
+  flash_runtime_bytes: number;
+  flash_library_bytes: number;
+  flash_kernel_bytes: number;
+  flash_model_bytes: number;
+  flash_total_bytes: number;
+  sram_total_bytes: number;
+  sram_region_bytes: number;
+  pool_high_water_bytes: number;
+  stack_high_water_bytes: number;
+  linear_memory_bytes: number;
+}
+
+export interface FirmwareBench {
+  /** Why nothing was measured (the toolchain is missing), or undefined. */
+  unavailable?: string;
+  rows: FirmwareRow[];
+  /** Instructions of the adder model over its multiply twin, per backend on the Cortex-M4. */
+  adderOverMultiply: { adder: string; multiply: string; backend: string; ratio: number }[];
+}
+
+const BOARDS = ["netduinoplus2", "mps2-an500"];
+const INTERPRETERS = ["wamr", "wamr-classic", "wasm3"];
+const AOT = ["aot", "aot-unchecked"];
+/** Adder models and their multiply twins (firmware/scripts/make-assets.mjs). */
+const TWINS = [["conv-adder", "conv-multiply"], ["digits", "digits-cnn"], ["resnet20", "resnet20-cnn"]] as const;
+
+function missingTool(): string | undefined {
+  for (const tool of ["arm-none-eabi-gcc", "qemu-system-arm", "wasm2c"]) {
+    if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) return `${tool} not found: run bash scripts/install-firmware.sh`;
+  }
+  return undefined;
+}
+
+/** measure.mjs over models × boards × backends; its progress lines go to stderr. */
+function measure(args: { models: readonly string[]; boards: readonly string[]; backends: readonly string[]; build?: string; extra?: string[] },
+                 progress: (line: string) => void): FirmwareRow[] {
+  const argv = ["firmware/scripts/measure.mjs", "--model", args.models.join(","), "--flavour", "stream", "--boards", args.boards.join(","),
+    "--backends", args.backends.join(","), "--kernel-build", args.build ?? "scalar", "--inputs", "1", "--json", ...(args.extra ?? [])];
+  progress(`firmware: ${args.models.join(", ")} on ${args.boards.join(", ")} × ${args.backends.join(", ")}…`);
+  const run = spawnSync("node", argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (run.status !== 0) throw new Error(`node ${argv.join(" ")} failed (exit ${run.status}):\n${run.stderr}`);
+  return JSON.parse(run.stdout) as FirmwareRow[];
+}
+
+export function benchFirmware(quick: boolean, progress: (line: string) => void): FirmwareBench {
+  const unavailable = missingTool();
+  if (unavailable) return { unavailable, rows: [], adderOverMultiply: [] };
+  const models = quick ? ["digits"] : ["digits", "resnet20"];
+  const rows = [
+    ...measure({ models, boards: BOARDS, backends: [...INTERPRETERS, ...AOT] }, progress),
+    ...measure({ models, boards: ["netduinoplus2"], backends: ["wamr-simd"], build: "simd" }, progress),
+  ];
+  if (!quick) {
+    rows.push(...measure({ models: ["resnet20"], boards: ["netduinoplus2"], backends: ["wamr"], extra: ["--sram-bytes", "96K", "--stack-bytes", "3K"] }, progress));
+  }
+  const twins = quick ? TWINS.slice(0, 2) : TWINS;
+  const twinRows = measure({ models: twins.flatMap(([a, m]) => [a, m]), boards: ["netduinoplus2"], backends: AOT }, progress);
+  const adderOverMultiply = twins.flatMap(([adder, multiply]) => AOT.map((backend) => {
+    const find = (model: string) => twinRows.find((r) => r.model === model && r.backend === backend)!;
+    return { adder, multiply, backend, ratio: find(adder).instructions_steady / find(multiply).instructions_steady };
+  }));
+  return { rows: [...rows, ...twinRows.filter((r) => !rows.some((o) => o.config === r.config))], adderOverMultiply };
+}
+
+const kib = (bytes: number) => (bytes / KIB).toFixed(1);
+const millions = (n: number) => (n / 1e6).toFixed(2);
+
+export function formatFirmwareBench(bench: FirmwareBench): string {
+  if (bench.unavailable) return `firmware not measured: ${bench.unavailable}`;
+  const lines = [
+    "board          runtime        model          flash KiB (runtime+library+kernel+model = total)   SRAM KiB used (region)   " +
+      "M instr/inference  instr/tap  est. ms at part clock  bytes",
+  ];
+  for (const r of bench.rows) {
+    const flash = `${kib(r.flash_runtime_bytes)}+${kib(r.flash_library_bytes)}+${kib(r.flash_kernel_bytes)}+${kib(r.flash_model_bytes)} = ${kib(r.flash_total_bytes)}`;
+    lines.push(`${r.board.padEnd(14)} ${r.backend.padEnd(14)} ${r.model.padEnd(14)} ${flash.padEnd(50)} ` +
+      `${`${kib(r.sram_total_bytes)} (${kib(r.sram_region_bytes)})`.padEnd(24)} ${millions(r.instructions_steady).padStart(17)}  ` +
+      `${r.instructions_per_tap.toFixed(2).padStart(9)}  ${r.estimate_ms_at_part_clock.toFixed(1).padStart(21)}  ` +
+      `${r.reference_bytes_identical ? "identical" : "DIFFER"}`);
+  }
+  const get = (model: string, backend: string, region?: number) =>
+    bench.rows.find((r) => r.board === "netduinoplus2" && r.model === model && r.backend === backend && (!region || r.sram_region_bytes === region));
+  const wamr = get("resnet20", "wamr"), aot = get("resnet20", "aot"), unchecked = get("resnet20", "aot-unchecked");
+  if (wamr && aot && unchecked) {
+    lines.push("", `ResNet-20 on netduinoplus2: WAMR fast interpreter / aot = ${(wamr.instructions_steady / aot.instructions_steady).toFixed(1)}x ` +
+      `(aot-unchecked ${(wamr.instructions_steady / unchecked.instructions_steady).toFixed(1)}x; goal ≥ 10x); instructions per tap: ` +
+      `aot ${aot.instructions_per_tap.toFixed(2)}, aot-unchecked ${unchecked.instructions_per_tap.toFixed(2)} (goal ≤ 6)`);
+  }
+  const small = get("resnet20", "wamr", 96 * KIB);
+  if (small) {
+    lines.push(`ResNet-20 on WAMR linked into a 96 KiB SRAM region (3 KiB stack): ${kib(small.sram_total_bytes)} KiB used, ` +
+      `${small.reference_bytes_identical ? "output identical to the reference" : "OUTPUT DIFFERS"} (goal ≤ 96 KiB)`);
+  }
+  lines.push("", "adder / multiply instructions on the Cortex-M4 (netduinoplus2), same shapes (goal ≤ 1.0x):");
+  for (const t of bench.adderOverMultiply) lines.push(`  ${`${t.adder} / ${t.multiply}`.padEnd(28)} ${t.backend.padEnd(14)} ${t.ratio.toFixed(2)}x`);
+  return lines.join("\n");
+}
