@@ -1,12 +1,12 @@
 // invoke(): run the loaded model's ops in table order.
 import {
   O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
-  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_LUT, OP_CHANNEL_AFFINE, OP_SOFTMAX, OP_LOG_SOFTMAX,
+  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D, OP_LUT, OP_CHANNEL_AFFINE, OP_SOFTMAX, OP_LOG_SOFTMAX,
   STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import { loaded, opCount, fetchOp, clearOpSlots } from "./state";
 import { STREAMED } from "./source";
-import { convLike } from "../ops/conv_common";
+import { convLike } from "../ops/conv";
 import { pool2d, globalAvgPool } from "../ops/pool";
 import { add } from "../ops/add";
 import { reshape } from "../ops/reshape";
@@ -32,7 +32,9 @@ function runOps(): i32 {
       case OP_CONV2D:
       case OP_ADDER_CONV2D:
       case OP_DENSE:
-      case OP_ADDER_DENSE: status = convLike(op); break;
+      case OP_ADDER_DENSE:
+      case OP_DEPTHWISE_CONV2D:
+      case OP_ADDER_DEPTHWISE_CONV2D: status = convLike(op); break;
       case OP_MAX_POOL:
       case OP_AVG_POOL: pool2d(op); break;
       case OP_GLOBAL_AVG_POOL: globalAvgPool(op); break;

@@ -3,7 +3,7 @@
 // buffer of the conv ops, which no other op uses meanwhile (stream flavour).
 import { STREAMED, readModel } from "../engine/source";
 import { paramsBase } from "../engine/state";
-import { WINDOW, WINDOW_BYTES } from "./segment";
+import { WINDOW, WINDOW_BYTES } from "./scratch";
 
 /**
  * The address of `len` params bytes from `offset` (relative to the params section): in place,

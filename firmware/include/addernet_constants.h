@@ -87,6 +87,8 @@
 #define ADDERNET_OP_GLOBAL_AVG_POOL (7)
 #define ADDERNET_OP_ADD (8)
 #define ADDERNET_OP_RESHAPE (9)
+#define ADDERNET_OP_DEPTHWISE_CONV2D (10)
+#define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D (11)
 #define ADDERNET_OP_LUT (12)
 #define ADDERNET_OP_CHANNEL_AFFINE (13)
 #define ADDERNET_OP_SOFTMAX (14)
@@ -114,6 +116,11 @@
 #define ADDERNET_TRAIT_TWO_INPUTS (128)
 /** Only the element count of the output is fixed (a reshape). */
 #define ADDERNET_TRAIT_ELEMENTS (256)
+/**
+ * With FILTERS: one filter per channel, output channel c reading input channel c alone (output
+ * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
+ */
+#define ADDERNET_TRAIT_DEPTHWISE (512)
 /**
  * Its parameters are tables in the params section: field 24 is a LUT_BYTES-byte int8 table
  * indexed by x + 128; a requantizing table op (CHANNEL_AFFINE) has instead three tables of one
@@ -145,6 +152,10 @@
 #define ADDERNET_OP_ADD_TRAITS (192)
 /** KEEPS_GRID | ELEMENTS */
 #define ADDERNET_OP_RESHAPE_TRAITS (288)
+/** FILTERS | WINDOW | REQUANTIZES | DEPTHWISE */
+#define ADDERNET_OP_DEPTHWISE_CONV2D_TRAITS (585)
+/** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
+#define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D_TRAITS (587)
 /** TABLE */
 #define ADDERNET_OP_LUT_TRAITS (1024)
 /** REQUANTIZES | TABLE */

@@ -89,6 +89,8 @@ export const OP_AVG_POOL = 6;
 export const OP_GLOBAL_AVG_POOL = 7;
 export const OP_ADD = 8;
 export const OP_RESHAPE = 9;
+export const OP_DEPTHWISE_CONV2D = 10;
+export const OP_ADDER_DEPTHWISE_CONV2D = 11;
 export const OP_LUT = 12;
 export const OP_CHANNEL_AFFINE = 13;
 export const OP_SOFTMAX = 14;
@@ -116,6 +118,11 @@ export const TRAIT_REQUANTIZES = 64;
 export const TRAIT_TWO_INPUTS = 128;
 /** Only the element count of the output is fixed (a reshape). */
 export const TRAIT_ELEMENTS = 256;
+/**
+ * With FILTERS: one filter per channel, output channel c reading input channel c alone (output
+ * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
+ */
+export const TRAIT_DEPTHWISE = 512;
 /**
  * Its parameters are tables in the params section: field 24 is a LUT_BYTES-byte int8 table
  * indexed by x + 128; a requantizing table op (CHANNEL_AFFINE) has instead three tables of one
@@ -147,6 +154,10 @@ export const OP_GLOBAL_AVG_POOL_TRAITS = 36;
 export const OP_ADD_TRAITS = 192;
 /** KEEPS_GRID | ELEMENTS */
 export const OP_RESHAPE_TRAITS = 288;
+/** FILTERS | WINDOW | REQUANTIZES | DEPTHWISE */
+export const OP_DEPTHWISE_CONV2D_TRAITS = 585;
+/** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
+export const OP_ADDER_DEPTHWISE_CONV2D_TRAITS = 587;
 /** TABLE */
 export const OP_LUT_TRAITS = 1024;
 /** REQUANTIZES | TABLE */

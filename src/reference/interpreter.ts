@@ -26,6 +26,8 @@ const UNARY: Readonly<Record<Exclude<QOp["kind"], "add">, UnaryOp>> = {
   avg_pool: avgPool,
   global_avg_pool: globalAvgPool,
   reshape: (_op, _input, _output, x) => reshape(x),
+  depthwise_conv2d: conv2d,
+  adder_depthwise_conv2d: adderConv2d,
   lut: (op, _input, _output, x) => lut(op, x),
   channel_affine: channelAffine,
   softmax,

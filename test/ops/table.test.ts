@@ -20,8 +20,7 @@ const TRAIT_NAMES = Object.entries(C).filter(([name]) => name.startsWith("TRAIT_
 
 describe("the op table", () => {
   it("covers every opcode and every graph op, one kind each", () => {
-    // opcodes 10 and 11 are depthwise convolution's (another branch)
-    expect(OP_KINDS.map((k) => OPS[k].opcode)).toEqual(Array.from({ length: C.OP_LAST }, (_, i) => i + 1).filter((code) => code !== 10 && code !== 11));
+    expect(OP_KINDS.map((k) => OPS[k].opcode)).toEqual(Array.from({ length: C.OP_LAST }, (_, i) => i + 1));
     for (const kind of OP_KINDS) {
       expect(kindOfOpcode(OPS[kind].opcode)).toBe(kind);
       expect(kindOfGraphOp(OPS[kind].graphOp)).toBe(kind);
@@ -73,6 +72,16 @@ const RULES: Rule[] = [
   { name: "a pool's dilation", applies: (k) => has(k, C.TRAIT_POOL), edit: (v, op) => (v.setUint8(op + C.O_DILATION_W, 2), op + C.O_DILATION_W) },
   { name: "a requantizing op's shift 0", applies: (k) => has(k, C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint8(op + C.O_SHIFT, 0), op + C.O_SHIFT) },
   { name: "a shift on an op that does not requantize", applies: (k) => !has(k, C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint8(op + C.O_SHIFT, 1), op + C.O_SHIFT) },
+  {
+    name: "a depthwise op's output channels other than its input's",
+    applies: (k) => has(k, C.TRAIT_DEPTHWISE),
+    edit: (v, op) => {
+      const t = C.HEADER_SIZE + C.TENSOR_RECORD_SIZE * v.getUint16(op + C.O_OUTPUT, true) + C.T_CHANNELS;
+      v.setUint16(t, v.getUint16(t, true) + 1, true);
+      v.setUint32(C.H_ACTIVATION_BYTES, v.getUint32(C.H_ACTIVATION_BYTES, true) + 65536, true); // room for the wider tensor
+      return t;
+    },
+  },
   {
     name: "another zero point on an op that keeps its grid",
     applies: (k) => has(k, C.TRAIT_KEEPS_GRID),
