@@ -10,9 +10,7 @@ import { convLike } from "../ops/conv";
 import { pool2d, globalAvgPool } from "../ops/pool";
 import { add } from "../ops/add";
 import { reshape } from "../ops/reshape";
-import { lut } from "../ops/lut";
-import { channelAffine } from "../ops/channel_affine";
-import { softmax } from "../ops/softmax";
+import { pointwise } from "../ops/pointwise";
 
 /** STATUS_OK, STATUS_NOT_LOADED, or (stream flavour) STATUS_READ_FAILED from the embedder. */
 export function runModel(): i32 {
@@ -40,10 +38,10 @@ function runOps(): i32 {
       case OP_GLOBAL_AVG_POOL: globalAvgPool(op); break;
       case OP_ADD: add(op); break;
       case OP_RESHAPE: reshape(op); break;
-      case OP_LUT: status = lut(op); break;
-      case OP_CHANNEL_AFFINE: status = channelAffine(op); break;
+      case OP_LUT:
+      case OP_CHANNEL_AFFINE:
       case OP_SOFTMAX:
-      case OP_LOG_SOFTMAX: softmax(op); break;
+      case OP_LOG_SOFTMAX: status = pointwise(op); break;
     }
     if (status != STATUS_OK) return status;
   }

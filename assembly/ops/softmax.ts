@@ -3,10 +3,7 @@
 // (E(0) = 2^30, so the row's sum S lies in [2^30, C·2^30] and never wraps):
 //   SOFTMAX:     out = clamp(z_out + ⌊(2^9·E(d) + S) / (2·S)⌋)                    (steps of 1/256)
 //   LOG_SOFTMAX: out = clamp(z_out + requant(−(d·diffMult + λ·logMult), 1, shift)), λ = log2(S/2^30) in Q16
-import {
-  O_OPCODE, O_INPUT0, O_OUTPUT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_WEIGHTS, O_BIAS, O_MULT, OP_LOG_SOFTMAX, EXP_ONE,
-} from "../../src/format/constants";
-import { tensorRecord, tensorChannels, tensorZeroPoint, tensorData, tensorSize } from "../engine/state";
+import { O_WEIGHTS, O_BIAS, O_MULT, EXP_ONE } from "../../src/format/constants";
 import { clampOut } from "./requant";
 
 /** (a·b + 2^29) >> 30: a product of Q30 values, rounded half up. */
@@ -38,30 +35,29 @@ function log2Q16(sum: i64): i64 {
   return ((e - 30) << 16) | fraction;
 }
 
-export function softmax(op: usize): void {
-  const log = <i32>load<u8>(op + O_OPCODE) == OP_LOG_SOFTMAX;
-  const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
-  const C = <usize>tensorChannels(tin);
-  const count = <usize>tensorSize(tin);
-  const zOut = tensorZeroPoint(tout);
-  const lo = <i32>load<i8>(op + O_ACT_MIN), hi = <i32>load<i8>(op + O_ACT_MAX);
+/** The rows of `C` values at `x` to `y` (./pointwise.ts reads the rest of the record). */
+export function softmax(op: usize, log: bool, x: usize, y: usize, count: usize, C: usize, zOut: i32, lo: i32, hi: i32, shift: i64): void {
   const r = <i64>load<u32>(op + O_WEIGHTS);
   const diffMult = <i64>load<i32>(op + O_BIAS), logMult = <i64>load<i32>(op + O_MULT);
-  const shift = <i64>load<u8>(op + O_SHIFT);
-  const x = tensorData(tin), y = tensorData(tout);
   for (let row: usize = 0; row < count; row += C) {
     let top: i32 = -128;
     for (let c: usize = 0; c < C; c++) top = max(top, <i32>load<i8>(x + row + c));
-    let sum: i64 = 0;
-    for (let c: usize = 0; c < C; c++) sum += expQ30(top - <i32>load<i8>(x + row + c), r);
-    const lambda = log ? log2Q16(sum) : 0;
-    for (let c: usize = 0; c < C; c++) {
-      const d = top - <i32>load<i8>(x + row + c);
-      const v = log
-        ? (-(<i64>d * diffMult + lambda * logMult) + (<i64>1 << (shift - 1))) >> shift
-        : (expQ30(d, r) * 512 + sum) / (sum * 2);
-      store<i8>(y + row + c, clampOut(zOut, v, lo, hi));
+    // pass 0 sums the exponentials, pass 1 writes the outputs (log-softmax needs only the sum)
+    let sum: i64 = 0, lambda: i64 = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let c: usize = 0; c < C; c++) {
+        const d = top - <i32>load<i8>(x + row + c);
+        const e = pass == 0 || !log ? expQ30(d, r) : 0;
+        if (pass == 0) {
+          sum += e;
+          continue;
+        }
+        const v = log
+          ? (-(<i64>d * diffMult + lambda * logMult) + (<i64>1 << (shift - 1))) >> shift
+          : (e * 512 + sum) / (sum * 2);
+        store<i8>(y + row + c, clampOut(zOut, v, lo, hi));
+      }
+      if (log && pass == 0) lambda = log2Q16(sum);
     }
   }
 }
