@@ -5,6 +5,7 @@
 //   2. single adder conv layers vs our own int8 multiply conv on the same shapes, both builds:
 //      G ops/s (ops = output pixels × filters × taps), adder/multiply time (goal ≤ 1.0×); the
 //      same for depthwise 3×3 layers, and their time against the dense layer of the same map
+//      the LUT, channel-affine and softmax ops alone on a map: ns per value
 //   3. ResNet-20 (CIFAR shapes): latency of both Node builds, SIMD/scalar speedup (goal ≥ 10×),
 //      arena peak vs the planner's lower bound, model file overhead beyond weights and biases
 //   4. latency of ResNet-20 and the digits model on every installed runtime, with the ratio to
@@ -27,7 +28,7 @@ import { DIGITS_DIR } from "../src/models/digits.js";
 import { isAdder } from "../src/ops/table.js";
 import { compileGraph, compileOnnxFile } from "../src/pipeline.js";
 import { benchFirmware, formatFirmwareBench } from "./firmware.js";
-import { benchOps, benchResNet20, DEPTHWISE_SHAPES, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
+import { benchElementwise, benchOps, benchResNet20, DEPTHWISE_SHAPES, formatElementwiseBench, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
 
 const json = process.argv.includes("--json");
 const quick = process.argv.includes("--quick");
@@ -111,6 +112,11 @@ async function main(): Promise<void> {
   log(formatOpBench(ops));
   const adderSimd = ops.filter((r) => r.kind === "adder_conv2d" && r.build === "simd" && r.shape !== YARDSTICK.name);
 
+  progress("timing the element-wise and softmax ops…");
+  const elementwise = await benchElementwise();
+  log("\n== LUT (sigmoid), channel affine, softmax and log-softmax over each pixel's channels, alone on a 32x32x64 map");
+  log(formatElementwiseBench(elementwise));
+
   progress("building and timing ResNet-20…");
   const resnetModel = resnet20();
   const report = buildReport(resnetModel);
@@ -147,6 +153,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({
       moduleSizes: sizes,
       ops,
+      elementwise,
       adderVsMultiply: Object.fromEntries([YARDSTICK, ...RESNET20_SHAPES, ...DEPTHWISE_SHAPES].map((s) => [s.name, { simd: ratio(ops, s.name, "simd"), scalar: ratio(ops, s.name, "scalar") }])),
       resnet20: {
         simdMs: resnetMs.simd,

@@ -9,10 +9,11 @@ import { fileURLToPath } from "node:url";
 import { packModel } from "../src/format/writer.js";
 import { Rng } from "../src/models/random.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../src/runtime/kernel.js";
-import { buildResNet20, calibrationSamples } from "../src/models/index.js";
+import { buildResNet20, calibrationSamples, ELEMENTWISE_SAMPLES } from "../src/models/index.js";
 import { quantizeInput } from "../src/quantize/io.js";
 import { quantize } from "../src/pipeline.js";
 import { convLayerModel, randomInt8 } from "../src/models/op_models.js";
+import { GraphBuilder } from "../src/graph/builder.js";
 import { countModel } from "../src/inspect/op_counts.js";
 import type { OpKind } from "../src/format/model.js";
 import { isAdder } from "../src/ops/table.js";
@@ -111,6 +112,55 @@ export function formatOpBench(results: OpBenchResult[]): string {
   for (const dw of results.filter((r) => r.kind === "adder_depthwise_conv2d")) {
     const dense = results.find((r) => r.shape === dw.shape.replace(/^dw 3x3 (\d+) /, "3x3 $1->$1 ") && r.build === dw.build && r.kind === "adder_conv2d");
     if (dense) lines.push(`${dw.shape} ${dw.build.padEnd(6)}: adder depthwise ${(dense.ms / dw.ms).toFixed(1)}x faster than adder ${dense.shape} (${dense.taps / dw.taps}x the taps)`);
+  }
+  return lines.join("\n");
+}
+
+export interface ElementwiseBenchResult {
+  kind: OpKind;
+  build: KernelBuild;
+  /** Nanoseconds per value of a 32×32×64 map (one invoke of the op alone). */
+  nsPerValue: number;
+}
+
+/** The map the element-wise and row ops are timed on: a mid-network activation. */
+const MAP = { height: 32, width: 32, channels: 64 };
+
+/** One op of `kind` on MAP, quantized by the host from a float node (the softmaxes over each pixel's 64 channels). */
+function elementwiseModel(kind: OpKind) {
+  const b = new GraphBuilder(MAP);
+  const C = MAP.channels;
+  const ramp = (lo: number, hi: number) => Float32Array.from({ length: C }, (_, c) => lo + ((hi - lo) * c) / C);
+  const node = {
+    lut: () => b.elementwise(b.input(), ELEMENTWISE_SAMPLES[0]!),
+    channel_affine: () => b.channelAffine(b.input(), { scale: ramp(0.5, 1.5), negativeScale: ramp(-0.3, 0.3), bias: ramp(-1, 1) }),
+    softmax: () => b.softmax(b.input()),
+    log_softmax: () => b.logSoftmax(b.input()),
+  }[kind as "lut" | "channel_affine" | "softmax" | "log_softmax"];
+  const graph = b.build(node());
+  return quantize(graph, new Map([[graph.inputName, { min: -4, max: 4 }], [graph.outputName, { min: -4, max: 4 }]]));
+}
+
+/** The LUT, channel-affine and softmax ops alone on a 32×32×64 map: ns per value in each build. */
+export async function benchElementwise(builds: readonly KernelBuild[] = KERNEL_BUILDS): Promise<ElementwiseBenchResult[]> {
+  const results: ElementwiseBenchResult[] = [];
+  const values = MAP.height * MAP.width * MAP.channels;
+  for (const build of builds) {
+    const kernel = await KernelInstance.create(build);
+    for (const kind of ["lut", "channel_affine", "softmax", "log_softmax"] as const) {
+      kernel.load(packModel(elementwiseModel(kind)));
+      kernel.run(randomInt8(new Rng(5), values));
+      results.push({ kind, build, nsPerValue: (timeCall(() => kernel.exports.invoke(), 50) * 1e6) / values });
+    }
+  }
+  return results;
+}
+
+export function formatElementwiseBench(results: ElementwiseBenchResult[]): string {
+  const lines = ["op              " + KERNEL_BUILDS.map((b) => `${b} ns/value`.padStart(17)).join("")];
+  for (const kind of [...new Set(results.map((r) => r.kind))]) {
+    const cells = KERNEL_BUILDS.map((build) => (results.find((r) => r.kind === kind && r.build === build)?.nsPerValue.toFixed(2) ?? "-").padStart(17));
+    lines.push(kind.padEnd(16) + cells.join(""));
   }
   return lines.join("\n");
 }

@@ -17,7 +17,7 @@ import {
   O_STRIDE_W, O_DILATION_H, O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_PAD_BOTTOM, O_PAD_RIGHT,
   O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_RESERVED1, O_WEIGHTS, O_BIAS, O_MULT, O_RESERVED2,
   TRAIT_FILTERS, TRAIT_TO_1X1, TRAIT_WINDOW, TRAIT_POOL, TRAIT_KEEPS_GRID, TRAIT_REQUANTIZES,
-  TRAIT_TWO_INPUTS, TRAIT_ELEMENTS, TRAIT_DEPTHWISE, SHIFT_MIN, SHIFT_MAX,
+  TRAIT_TWO_INPUTS, TRAIT_ELEMENTS, TRAIT_DEPTHWISE, TRAIT_TABLE, TRAIT_ROW, SHIFT_MIN, SHIFT_MAX, LUT_BYTES, EXP_ONE,
   STATUS_OK, STATUS_TRUNCATED, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_FLAGS,
   STATUS_BAD_CRC, STATUS_BAD_LAYOUT, STATUS_BAD_TENSOR, STATUS_BAD_OP, STATUS_SHAPE_MISMATCH,
   STATUS_PARAM_OUT_OF_RANGE, STATUS_ARENA_TOO_SMALL, STATUS_BAD_QUANT, STATUS_BAD_GRAPH,
@@ -234,6 +234,8 @@ function windowExtent(inSize: i32, padA: i32, padB: i32, k: i32, s: i32, d: i32)
 function checkOp(op: usize, at: u64): i32 {
   const traits = opTraits(<i32>load<u8>(op + O_OPCODE));
   const filters = has(traits, TRAIT_FILTERS), twoInputs = has(traits, TRAIT_TWO_INPUTS);
+  const table = has(traits, TRAIT_TABLE), row = has(traits, TRAIT_ROW);
+  const requantizes = has(traits, TRAIT_REQUANTIZES);
 
   // opcode and reserved fields, in field order
   if (traits == 0) return fail(STATUS_BAD_OP, at + O_OPCODE);
@@ -241,8 +243,10 @@ function checkOp(op: usize, at: u64): i32 {
   for (let k: usize = 0; k < 3; k++) {
     if (load<u8>(op + O_RESERVED1 + k) != 0) return fail(STATUS_BAD_LAYOUT, at + O_RESERVED1 + k);
   }
-  // fields 24/28/32 hold the filters' arrays, or a two-input op's mult0/mult1; else reserved
-  const unusedFrom: usize = filters ? O_RESERVED2 : twoInputs ? O_MULT : O_WEIGHTS;
+  // fields 24/28/32 hold the filters' arrays, a two-input op's mult0/mult1, a table op's tables
+  // (one, or three when it requantizes) or a row op's values (r, and two multipliers when it
+  // requantizes); the ones an op does not use are reserved
+  const unusedFrom: usize = filters || ((table || row) && requantizes) ? O_RESERVED2 : twoInputs ? O_MULT : table || row ? O_BIAS : O_WEIGHTS;
   for (let f = unusedFrom; f <= <usize>O_RESERVED2; f += 4) {
     if (load<u32>(op + f) != 0) return fail(STATUS_BAD_LAYOUT, at + f);
   }
@@ -276,10 +280,11 @@ function checkOp(op: usize, at: u64): i32 {
   }
 
   // quantization fields
-  const requantizes = has(traits, TRAIT_REQUANTIZES);
   if (load<i8>(op + O_ACT_MIN) > load<i8>(op + O_ACT_MAX)) return fail(STATUS_BAD_QUANT, at + O_ACT_MIN);
   const shift = <i32>load<u8>(op + O_SHIFT);
   if (requantizes ? shift < SHIFT_MIN || shift > SHIFT_MAX : shift != 0) return fail(STATUS_BAD_QUANT, at + O_SHIFT);
+  // a row op's r = exp(−s_x) in Q30 is at most 1, so no exponential exceeds 2^30
+  if (row && load<u32>(op + O_WEIGHTS) > <u32>EXP_ONE) return fail(STATUS_BAD_QUANT, at + O_WEIGHTS);
   // the records of input0, input1 and the output, side by side
   const t0 = record(tensorOffset(in0), TENSOR_RECORD_SIZE, SLOT_TENSOR);
   const t1 = twoInputs ? record(tensorOffset(in1), TENSOR_RECORD_SIZE, SLOT_TENSOR + TENSOR_RECORD_SIZE) : t0;
@@ -298,17 +303,21 @@ function checkOp(op: usize, at: u64): i32 {
   if (out == modelInput || isWritten(out) || overlaps(to, t0)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
   if (twoInputs && overlaps(to, t1)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
 
-  // parameter arrays
-  if (filters) {
-    const n = <u64>load<u16>(to + T_CHANNELS);
-    const perFilter = has(traits, TRAIT_TO_1X1)
-      ? tensorElems(t0) // dense: one filter over the whole input
+  // parameter arrays: N filters' weights then N i32 biases and multipliers; a table op's
+  // LUT_BYTES table, or (requantizing) three tables of one i32 per channel
+  if (filters || table) {
+    const perChannel = table && requantizes;
+    const n = filters ? <u64>load<u16>(to + T_CHANNELS) : perChannel ? <u64>load<u16>(t0 + T_CHANNELS) : 1;
+    const perFilter = !filters ? (perChannel ? 4 : <u64>LUT_BYTES)
+      : has(traits, TRAIT_TO_1X1) ? tensorElems(t0) // dense: one filter over the whole input
       : <u64>kh * <u64>kw * (has(traits, TRAIT_DEPTHWISE) ? 1 : <u64>load<u16>(t0 + T_CHANNELS));
     if (!paramFits(load<u32>(op + O_WEIGHTS), n * perFilter)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_WEIGHTS);
-    if (!paramFits(load<u32>(op + O_BIAS), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_BIAS);
-    if (!paramFits(load<u32>(op + O_MULT), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_MULT);
+    if (filters || perChannel) {
+      if (!paramFits(load<u32>(op + O_BIAS), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_BIAS);
+      if (!paramFits(load<u32>(op + O_MULT), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_MULT);
+    }
     // the weights lie inside the params section, so this is below 2^32
-    if (perFilter > maxFilterBytes) maxFilterBytes = perFilter;
+    if (filters && perFilter > maxFilterBytes) maxFilterBytes = perFilter;
   }
 
   markWritten(out);

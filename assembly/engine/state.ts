@@ -94,6 +94,14 @@ function fetchTensor(slot: usize, field: usize): bool {
   return index == NO_TENSOR || readModel(TENSOR_SLOTS + slot * TENSOR_RECORD_SIZE, TENSOR_RECORD_SIZE, tensorTable + <usize>index * TENSOR_RECORD_SIZE);
 }
 
+/**
+ * The record of the tensor in the current op's `field` (O_INPUT0, O_INPUT1 or O_OUTPUT): in the
+ * stream flavour, the slot fetchOp read it to (slots 0, 1, 2 in field order), with no search.
+ */
+export function opTensorRecord(op: usize, field: usize): usize {
+  return STREAMED ? TENSOR_SLOTS + ((field - O_INPUT0) << 3) : tensorRecord(<i32>load<u16>(op + field));
+}
+
 /** The current op's opcode. */
 @inline export function opcodeOf(op: usize): i32 { return <i32>load<u8>(op + O_OPCODE); }
 

@@ -89,7 +89,11 @@
 #define ADDERNET_OP_RESHAPE (9)
 #define ADDERNET_OP_DEPTHWISE_CONV2D (10)
 #define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D (11)
-#define ADDERNET_OP_LAST (11)
+#define ADDERNET_OP_LUT (12)
+#define ADDERNET_OP_CHANNEL_AFFINE (13)
+#define ADDERNET_OP_SOFTMAX (14)
+#define ADDERNET_OP_LOG_SOFTMAX (15)
+#define ADDERNET_OP_LAST (15)
 
 /* ---- op traits: how each opcode's record is read and checked (bit flags) --- */
 /* src/ops/table.ts describes each op with these; the kernel's loader checks records by them */
@@ -117,6 +121,17 @@
  * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
  */
 #define ADDERNET_TRAIT_DEPTHWISE (512)
+/**
+ * Its parameters are tables in the params section: field 24 is a LUT_BYTES-byte int8 table
+ * indexed by x + 128; a requantizing table op (CHANNEL_AFFINE) has instead three tables of one
+ * i32 per channel at 24, 28, 32 (multipliers below the input zero point, bias, multipliers).
+ */
+#define ADDERNET_TRAIT_TABLE (1024)
+/**
+ * Works on each pixel's channels as one row (softmax): field 24 holds r = exp(−s_x) in Q30,
+ * in [0, EXP_ONE]; a requantizing row op (LOG_SOFTMAX) keeps two i32 multipliers at 28, 32.
+ */
+#define ADDERNET_TRAIT_ROW (2048)
 
 /* Each opcode's traits (a test checks them against src/ops/table.ts). */
 /** FILTERS | WINDOW | REQUANTIZES */
@@ -141,6 +156,19 @@
 #define ADDERNET_OP_DEPTHWISE_CONV2D_TRAITS (585)
 /** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
 #define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D_TRAITS (587)
+/** TABLE */
+#define ADDERNET_OP_LUT_TRAITS (1024)
+/** REQUANTIZES | TABLE */
+#define ADDERNET_OP_CHANNEL_AFFINE_TRAITS (1088)
+/** ROW */
+#define ADDERNET_OP_SOFTMAX_TRAITS (2048)
+/** REQUANTIZES | ROW */
+#define ADDERNET_OP_LOG_SOFTMAX_TRAITS (2112)
+
+/** Entries of a LUT op's table: one int8 output per int8 input value. */
+#define ADDERNET_LUT_BYTES (256)
+/** 1.0 in the Q30 fixed point of the softmax ops' exponentials (docs/SPEC.md, SOFTMAX). */
+#define ADDERNET_EXP_ONE (0x40000000)
 
 /** Requantization shifts lie in [SHIFT_MIN, SHIFT_MAX]. */
 #define ADDERNET_SHIFT_MIN (1)

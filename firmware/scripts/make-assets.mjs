@@ -17,6 +17,8 @@
 //                        conv-multiply the same layer as an int8 multiply conv
 //                        random-N      the conformance suite's random hybrid network N
 //                                      (src/models, randomNetwork)
+//                        activations-N the conformance suite's network N with LUT, channel-affine
+//                                      and softmax ops (src/models, randomActivationNetwork)
 //   DIR/inputs.bin     N int8 inputs, one after another (digits: the first N test images of
 //                      models/digits/test_x.npy; otherwise seeded images)
 //   DIR/expected.bin   runReference's output for each input, one after another
@@ -47,7 +49,7 @@ const dist = (path) => import(join(root, "dist", path));
 const { compileOnnxFile, quantize } = await dist("pipeline.js");
 const { samplesFromNpy } = await dist("io/samples.js");
 const { packModel } = await dist("format/writer.js");
-const { buildResNet20, calibrationSamples, randomNetwork, Rng } = await dist("models/index.js");
+const { buildResNet20, calibrationSamples, randomActivationNetwork, randomNetwork, Rng } = await dist("models/index.js");
 const { convLayerModel } = await dist("models/op_models.js");
 const { buildModelModule } = await dist("modulegen/index.js");
 const { quantizeInput } = await dist("quantize/io.js");
@@ -86,10 +88,12 @@ function seeded(graph, count, seed) {
   return { qmodel, samples: calibrationSamples(graph.inputShape, count, 2000 + seed) };
 }
 
-/** digits, resnet20, or random-N. */
+/** digits, resnet20, …, random-N or activations-N (seeded as in the conformance suite). */
 function modelMaker(name) {
   const random = /^random-([1-9][0-9]*)$/.exec(name ?? "");
   if (random) return (count) => seeded(randomNetwork(Number(random[1])), count, 10 + Number(random[1]));
+  const activations = /^activations-([1-9][0-9]*)$/.exec(name ?? "");
+  if (activations) return (count) => seeded(randomActivationNetwork(Number(activations[1])), count, 60 + Number(activations[1]) - 1);
   return MODELS[name];
 }
 
@@ -121,7 +125,7 @@ function main() {
     },
   });
   const make = modelMaker(values.model);
-  if (!make) throw new Error(`--model must be one of ${Object.keys(MODELS).join(", ")} or random-N, found ${values.model}`);
+  if (!make) throw new Error(`--model must be one of ${Object.keys(MODELS).join(", ")}, random-N or activations-N, found ${values.model}`);
   if (!["arena", "stream"].includes(values.flavour)) throw new Error(`--flavour must be arena or stream, found ${values.flavour}`);
   if (!["scalar", "simd"].includes(values.build)) throw new Error(`--build must be scalar or simd, found ${values.build}`);
   const count = Number(values.inputs);

@@ -91,7 +91,11 @@ export const OP_ADD = 8;
 export const OP_RESHAPE = 9;
 export const OP_DEPTHWISE_CONV2D = 10;
 export const OP_ADDER_DEPTHWISE_CONV2D = 11;
-export const OP_LAST = 11;
+export const OP_LUT = 12;
+export const OP_CHANNEL_AFFINE = 13;
+export const OP_SOFTMAX = 14;
+export const OP_LOG_SOFTMAX = 15;
+export const OP_LAST = 15;
 
 // ---- op traits: how each opcode's record is read and checked (bit flags) ---
 // src/ops/table.ts describes each op with these; the kernel's loader checks records by them
@@ -119,6 +123,17 @@ export const TRAIT_ELEMENTS = 256;
  * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
  */
 export const TRAIT_DEPTHWISE = 512;
+/**
+ * Its parameters are tables in the params section: field 24 is a LUT_BYTES-byte int8 table
+ * indexed by x + 128; a requantizing table op (CHANNEL_AFFINE) has instead three tables of one
+ * i32 per channel at 24, 28, 32 (multipliers below the input zero point, bias, multipliers).
+ */
+export const TRAIT_TABLE = 1024;
+/**
+ * Works on each pixel's channels as one row (softmax): field 24 holds r = exp(−s_x) in Q30,
+ * in [0, EXP_ONE]; a requantizing row op (LOG_SOFTMAX) keeps two i32 multipliers at 28, 32.
+ */
+export const TRAIT_ROW = 2048;
 
 // Each opcode's traits (a test checks them against src/ops/table.ts).
 /** FILTERS | WINDOW | REQUANTIZES */
@@ -143,6 +158,19 @@ export const OP_RESHAPE_TRAITS = 288;
 export const OP_DEPTHWISE_CONV2D_TRAITS = 585;
 /** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
 export const OP_ADDER_DEPTHWISE_CONV2D_TRAITS = 587;
+/** TABLE */
+export const OP_LUT_TRAITS = 1024;
+/** REQUANTIZES | TABLE */
+export const OP_CHANNEL_AFFINE_TRAITS = 1088;
+/** ROW */
+export const OP_SOFTMAX_TRAITS = 2048;
+/** REQUANTIZES | ROW */
+export const OP_LOG_SOFTMAX_TRAITS = 2112;
+
+/** Entries of a LUT op's table: one int8 output per int8 input value. */
+export const LUT_BYTES = 256;
+/** 1.0 in the Q30 fixed point of the softmax ops' exponentials (docs/SPEC.md, SOFTMAX). */
+export const EXP_ONE = 0x40000000;
 
 /** Requantization shifts lie in [SHIFT_MIN, SHIFT_MAX]. */
 export const SHIFT_MIN = 1;

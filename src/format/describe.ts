@@ -1,7 +1,7 @@
 // The byte layout of a valid `.addn` file, for the `inspect` command: where each section, record
 // and parameter array lies.
 import * as C from "./constants.js";
-import { hasFilters, paramLengths } from "../ops/table.js";
+import { paramArrays } from "../ops/table.js";
 import type { OpKind } from "./model.js";
 import { tensorBytes } from "./model.js";
 import { readModel } from "./reader.js";
@@ -69,14 +69,10 @@ export function describeLayout(bytes: Uint8Array): FileLayout {
   const ops = model.ops.map((op, index) => {
     const record = opsOffset + index * C.OP_RECORD_SIZE;
     const params: ByteRange[] = [];
-    if (hasFilters(op.kind)) {
-      const lengths = paramLengths(op, model.tensors[op.input0], model.tensors[op.output]);
-      params.push(
-        { name: "weights", offset: paramsOffset + u32(record + C.O_WEIGHTS), size: lengths.weights },
-        { name: "bias", offset: paramsOffset + u32(record + C.O_BIAS), size: 4 * lengths.bias },
-        { name: "mult", offset: paramsOffset + u32(record + C.O_MULT), size: 4 * lengths.mult },
-      );
-      for (const p of params) covered.fill(1, p.offset - paramsOffset, p.offset - paramsOffset + p.size);
+    for (const array of paramArrays(op, model.tensors[op.input0]!, model.tensors[op.output]!)) {
+      const p = { name: array.key, offset: paramsOffset + u32(record + array.field), size: array.length * array.type.BYTES_PER_ELEMENT };
+      params.push(p);
+      covered.fill(1, p.offset - paramsOffset, p.offset - paramsOffset + p.size);
     }
     return { index, kind: op.kind, record, params };
   });

@@ -13,7 +13,11 @@ export type OpKind =
   | "add"
   | "reshape"
   | "depthwise_conv2d"
-  | "adder_depthwise_conv2d";
+  | "adder_depthwise_conv2d"
+  | "lut"
+  | "channel_affine"
+  | "softmax"
+  | "log_softmax";
 
 /** An int8 NHWC activation tensor (batch 1) on the grid x = scale·(q − zeroPoint). */
 export interface QTensor {
@@ -50,16 +54,25 @@ export interface QOp extends Geometry {
   output: number;
   actMin: number;
   actMax: number;
-  /** Requantization shift (conv-like ops and add), 0 otherwise. */
+  /** Requantization shift (ops with TRAIT_REQUANTIZES), 0 otherwise. */
   shift: number;
   /** Conv-like ops: weights [n][i][j][c] (dense: [n][k]; depthwise: [i][j][c], channel fastest). */
   weights?: Int8Array;
-  /** Conv-like ops: per output channel. */
+  /** Conv-like ops: per output channel; channel_affine: per channel (mult for x ≥ z_x). */
   bias?: Int32Array;
   mult?: Int32Array;
+  /** channel_affine: per channel, the multiplier for x < z_x. */
+  multNegative?: Int32Array;
+  /** lut: LUT_BYTES outputs, indexed by x + 128. */
+  table?: Int8Array;
   /** add: multipliers of input0 and input1. */
   mult0?: number;
   mult1?: number;
+  /** softmax, log_softmax: r = exp(−s_x) in Q30 (EXP_ONE is 1). */
+  expBase?: number;
+  /** log_softmax: multipliers of the difference to the row's maximum and of log2 of the sum. */
+  diffMult?: number;
+  logMult?: number;
   /** Optional name kept by the host (not stored in the file). */
   name?: string;
 }

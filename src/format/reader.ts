@@ -5,7 +5,7 @@ import * as C from "./constants.js";
 import { crc32 } from "./crc32.js";
 import { type ErrorLocation, ModelFormatError } from "./errors.js";
 import { GEOMETRY_FIELDS, UNIT_GEOMETRY, canonicalOffsets } from "./layout.js";
-import { expectedOutputShape, has, hasFilters, kindOfOpcode, paramLengths } from "../ops/table.js";
+import { expectedOutputShape, has, inlineValues, kindOfOpcode, OP_KINDS, OPS, paramArrays, usedParamFields } from "../ops/table.js";
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "./model.js";
 import { tensorBytes } from "./model.js";
 
@@ -14,6 +14,18 @@ const SHAPE_FIELDS = [
   ["height", C.T_HEIGHT],
   ["width", C.T_WIDTH],
   ["channels", C.T_CHANNELS],
+] as const;
+/** The opcodes of the op table as runs: "1…15", or "1…9, 12…15" with a gap. */
+const KNOWN_OPCODES = OP_KINDS.map((k) => OPS[k].opcode)
+  .reduce<number[][]>((runs, code) => (runs.at(-1)?.at(-1) === code - 1 ? (runs.at(-1)!.push(code), runs) : [...runs, [code]]), [])
+  .map((run) => (run.length > 1 ? `${run[0]}…${run.at(-1)}` : `${run[0]}`))
+  .join(", ");
+
+/** The record's parameter fields, as errors name them when an op leaves them reserved. */
+const PARAM_SLOTS = [
+  ["weights/mult0 slot", C.O_WEIGHTS],
+  ["bias/mult1 slot", C.O_BIAS],
+  ["mult slot", C.O_MULT],
 ] as const;
 /** File offset of a field of tensor record `t`. */
 const tensorField = (h: Header, t: number, field: number): number => h.tensorsOffset + t * C.TENSOR_RECORD_SIZE + field;
@@ -189,9 +201,8 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   // opcode and reserved fields
   const opcode = u8(C.O_OPCODE);
   const kind = kindOfOpcode(opcode);
-  if (kind === undefined) fail(C.STATUS_BAD_OP, at + C.O_OPCODE, `op ${index} opcode: expected 1…${C.OP_LAST}, found ${opcode}`, where);
+  if (kind === undefined) fail(C.STATUS_BAD_OP, at + C.O_OPCODE, `op ${index} opcode: expected ${KNOWN_OPCODES}, found ${opcode}`, where);
   const name = `op ${index} (${kind})`;
-  const filters = hasFilters(kind);
   const twoInputs = has(kind, C.TRAIT_TWO_INPUTS);
   // reserved fields, reported at the first nonzero byte (the three bytes at 21 one by one)
   const reserved: [string, number, number][] = [
@@ -199,8 +210,8 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
     ...[0, 1, 2].map((k): [string, number, number] => ["reserved byte", C.O_RESERVED1 + k, u8(C.O_RESERVED1 + k)]),
   ];
   // the parameter slots an op does not use are reserved too
-  if (!filters && !twoInputs) reserved.push(["weights/mult0 slot", C.O_WEIGHTS, u32(C.O_WEIGHTS)], ["bias/mult1 slot", C.O_BIAS, u32(C.O_BIAS)]);
-  if (!filters) reserved.push(["mult slot", C.O_MULT, u32(C.O_MULT)]);
+  const used = usedParamFields(kind);
+  for (const [slot, off] of PARAM_SLOTS) if (!used.includes(off)) reserved.push([slot, off, u32(off)]);
   reserved.push(["reserved field", C.O_RESERVED2, u32(C.O_RESERVED2)]);
   for (const [field, off, value] of reserved) {
     if (value !== 0) fail(C.STATUS_BAD_LAYOUT, at + off, `${name} ${field} at record byte ${off}: expected 0, found ${value}`, where);
@@ -245,6 +256,11 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   if (requantizes ? shift < C.SHIFT_MIN || shift > C.SHIFT_MAX : shift !== 0) {
     const expected = requantizes ? `${C.SHIFT_MIN}…${C.SHIFT_MAX}` : "0";
     fail(C.STATUS_BAD_QUANT, at + C.O_SHIFT, `${name} shift: expected ${expected}, found ${shift}`, where);
+  }
+  // values kept in the record, within what the op's definition allows
+  const values = inlineValues(kind).map((v) => ({ ...v, value: v.min < 0 ? view.getInt32(at + v.field, true) : u32(v.field) }));
+  for (const v of values) {
+    if (v.value < v.min || v.value > v.max) fail(C.STATUS_BAD_QUANT, at + v.field, `${name} ${v.key}: expected ${v.min}…${v.max}, found ${v.value}`, where);
   }
   const in0 = tensors[input0];
   const out = tensors[output];
@@ -296,35 +312,26 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   const op: QOp = { kind, input0, output, ...geometry, actMin, actMax, shift };
 
   // parameter arrays
-  if (filters) {
-    const lengths = paramLengths({ kind, ...geometry }, in0, out);
-    const arrays = [
-      ["weights", C.O_WEIGHTS, lengths.weights],
-      ["bias", C.O_BIAS, 4 * lengths.bias],
-      ["mult", C.O_MULT, 4 * lengths.mult],
-    ] as const;
-    const starts: number[] = [];
-    for (const [field, off, size] of arrays) {
-      const start = u32(off);
-      if (start % C.FORMAT_ALIGN !== 0 || start + size > h.paramsSize) {
-        fail(
-          C.STATUS_PARAM_OUT_OF_RANGE,
-          at + off,
-          `${name} ${field}: ${size} bytes at params offset ${start}: expected a multiple of ${C.FORMAT_ALIGN} with the array inside params_size ${h.paramsSize}`,
-          where,
-        );
-      }
-      starts.push(h.paramsOffset + start);
+  for (const array of paramArrays({ kind, ...geometry }, in0, out)) {
+    const start = u32(array.field);
+    const size = array.length * array.type.BYTES_PER_ELEMENT;
+    if (start % C.FORMAT_ALIGN !== 0 || start + size > h.paramsSize) {
+      fail(
+        C.STATUS_PARAM_OUT_OF_RANGE,
+        at + array.field,
+        `${name} ${array.key}: ${size} bytes at params offset ${start}: expected a multiple of ${C.FORMAT_ALIGN} with the array inside params_size ${h.paramsSize}`,
+        where,
+      );
     }
-    op.weights = new Int8Array(bytes.slice(starts[0], starts[0] + lengths.weights).buffer);
-    op.bias = Int32Array.from({ length: lengths.bias }, (_, k) => view.getInt32(starts[1] + 4 * k, true));
-    op.mult = Int32Array.from({ length: lengths.mult }, (_, k) => view.getInt32(starts[2] + 4 * k, true));
+    const from = h.paramsOffset + start;
+    Object.assign(op, {
+      [array.key]: array.type === Int8Array
+        ? new Int8Array(bytes.slice(from, from + size).buffer)
+        : Int32Array.from({ length: array.length }, (_, k) => view.getInt32(from + 4 * k, true)),
+    });
   }
-  if (twoInputs) {
-    op.input1 = input1;
-    op.mult0 = view.getInt32(at + C.O_WEIGHTS, true);
-    op.mult1 = view.getInt32(at + C.O_BIAS, true);
-  }
+  if (twoInputs) op.input1 = input1;
+  for (const v of values) op[v.key] = v.value;
   written.add(output);
   return op;
 }

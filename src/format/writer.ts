@@ -8,7 +8,7 @@ import * as C from "./constants.js";
 import { crc32 } from "./crc32.js";
 import { ModelFormatError, ModelPackError } from "./errors.js";
 import { GEOMETRY_FIELDS, align16, canonicalOffsets } from "./layout.js";
-import { OPS, has, hasFilters, paramLengths } from "../ops/table.js";
+import { OPS, has, inlineValues, paramArrays } from "../ops/table.js";
 import type { QModel, QOp, QTensor } from "./model.js";
 import { readModel } from "./reader.js";
 
@@ -71,26 +71,23 @@ function checkOpEncodable(model: QModel, op: QOp, index: number): void {
   const tensorIndex: IntRange = { name: "tensor index", min: 0, max: model.tensors.length - 1 };
   checkInt(op.input0, tensorIndex, `${what} input0`);
   checkInt(op.output, tensorIndex, `${what} output`);
-  if (has(op.kind, C.TRAIT_TWO_INPUTS)) {
-    checkInt(op.input1, tensorIndex, `${what} input1`);
-    checkInt(op.mult0, I32, `${what} mult0`);
-    checkInt(op.mult1, I32, `${what} mult1`);
-  } else {
-    checkAbsent(op, ["input1", "mult0", "mult1"], what);
-  }
+  if (has(op.kind, C.TRAIT_TWO_INPUTS)) checkInt(op.input1, tensorIndex, `${what} input1`);
+  else checkAbsent(op, ["input1"], what);
   for (const field of GEOMETRY_FIELDS) checkInt(op[field.key], U8, `${what} ${field.key}`);
   checkInt(op.actMin, I8, `${what} actMin`);
   checkInt(op.actMax, I8, `${what} actMax`);
   checkInt(op.shift, U8, `${what} shift`);
-  if (hasFilters(op.kind)) {
-    const lengths = paramLengths(op, model.tensors[op.input0], model.tensors[op.output]);
-    checkArray(op.weights, Int8Array, lengths.weights, `${what} weights`);
-    checkArray(op.bias, Int32Array, lengths.bias, `${what} bias`);
-    checkArray(op.mult, Int32Array, lengths.mult, `${what} mult`);
-  } else {
-    checkAbsent(op, ["weights", "bias", "mult"], what);
-  }
+  // the values the op keeps in its record and the arrays it keeps in the params section; no others
+  const values = inlineValues(op.kind);
+  for (const v of values) checkInt(op[v.key], v.min < 0 ? I32 : U32, `${what} ${v.key}`);
+  const arrays = paramArrays(op, model.tensors[op.input0], model.tensors[op.output]);
+  for (const a of arrays) checkArray(op[a.key], a.type, a.length, `${what} ${a.key}`);
+  const used = new Set<string>([...values, ...arrays].map((p) => p.key));
+  checkAbsent(op, PARAM_KEYS.filter((key) => !used.has(key)), what);
 }
+
+/** Every QOp field that holds a parameter, array or value. */
+const PARAM_KEYS: (keyof QOp)[] = ["weights", "bias", "mult", "multNegative", "table", "mult0", "mult1", "expBase", "diffMult", "logMult"];
 
 function checkModelEncodable(model: QModel): void {
   checkInt(model.tensors.length, { name: "tensor count (MAX_TENSORS)", min: 1, max: C.MAX_TENSORS }, "tensor count");
@@ -103,20 +100,18 @@ function checkModelEncodable(model: QModel): void {
   model.ops.forEach((op, i) => checkOpEncodable(model, op, i));
 }
 
-/** Where each conv-like op's arrays go, relative to the params section: op order, each aligned to 16. */
-function placeParams(model: QModel): { offsets: ({ weights: number; bias: number; mult: number } | undefined)[]; size: number } {
+/** Each op's arrays with where they go, relative to the params section: op order, field order, each aligned to 16. */
+function placeParams(model: QModel): { arrays: { field: number; at: number; values: Int8Array | Int32Array }[][]; size: number } {
   let size = 0;
-  const place = (bytes: number): number => {
-    const at = size;
-    size = align16(size + bytes);
-    return at;
-  };
-  const offsets = model.ops.map((op) =>
-    hasFilters(op.kind)
-      ? { weights: place(op.weights!.length), bias: place(4 * op.bias!.length), mult: place(4 * op.mult!.length) }
-      : undefined,
+  const arrays = model.ops.map((op) =>
+    paramArrays(op, model.tensors[op.input0]!, model.tensors[op.output]!).map(({ key, field }) => {
+      const values = op[key]!;
+      const at = size;
+      size = align16(size + values.byteLength);
+      return { field, at, values };
+    }),
   );
-  return { offsets, size };
+  return { arrays, size };
 }
 
 /** The `.addn` bytes of `model`. Throws ModelPackError naming the tensor or op if it cannot be written. */
@@ -162,19 +157,13 @@ export function packModel(model: QModel): Uint8Array {
     view.setInt8(at + C.O_ACT_MIN, op.actMin);
     view.setInt8(at + C.O_ACT_MAX, op.actMax);
     view.setUint8(at + C.O_SHIFT, op.shift);
-    const placed = params.offsets[i];
-    if (placed) {
-      view.setUint32(at + C.O_WEIGHTS, placed.weights, true);
-      view.setUint32(at + C.O_BIAS, placed.bias, true);
-      view.setUint32(at + C.O_MULT, placed.mult, true);
-      const base = sections.params;
-      bytes.set(new Uint8Array(op.weights!.buffer, op.weights!.byteOffset, op.weights!.length), base + placed.weights);
-      op.bias!.forEach((v, k) => view.setInt32(base + placed.bias + 4 * k, v, true));
-      op.mult!.forEach((v, k) => view.setInt32(base + placed.mult + 4 * k, v, true));
-    } else if (has(op.kind, C.TRAIT_TWO_INPUTS)) {
-      view.setInt32(at + C.O_WEIGHTS, op.mult0!, true);
-      view.setInt32(at + C.O_BIAS, op.mult1!, true);
+    for (const { field, at: offset, values } of params.arrays[i]!) {
+      view.setUint32(at + field, offset, true);
+      const base = sections.params + offset;
+      if (values instanceof Int8Array) bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.length), base);
+      else values.forEach((v, k) => view.setInt32(base + 4 * k, v, true));
     }
+    for (const v of inlineValues(op.kind)) view.setUint32(at + v.field, op[v.key]! >>> 0, true);
   });
 
   view.setUint32(C.H_CRC32, crc32(bytes, C.CRC_START, fileSize), true);

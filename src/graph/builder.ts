@@ -7,7 +7,7 @@
 //   x = b.globalAvgPool(x);
 //   const graph = b.build(b.dense(x, { weights: fc, outFeatures: 10 }));
 
-import type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
+import type { Activation, BatchNorm, ConvNode, DenseNode, ElementwiseFunction, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
 import { GraphError, nodeOutputShape } from "./shapes.js";
 
 type Pair = number | [number, number];
@@ -125,6 +125,30 @@ export class GraphBuilder {
   /** Element-wise sum of two values of the same shape (a residual connection). */
   add(a: string, b: string, o: NodeOptions = {}): string {
     return this.push({ op: "add", ...this.base("add", [a, b], o) });
+  }
+
+  /** y = f(x) for every value (src/graph/elementwise.ts): Sigmoid, Tanh, LeakyReLU, Clip, … */
+  elementwise(x: string, fn: ElementwiseFunction, o: NodeOptions = {}): string {
+    return this.push({ op: "elementwise", ...this.base("elementwise", [x], o), fn });
+  }
+
+  /**
+   * y = (x < 0 ? negativeScale : scale)·x + bias per channel: a standalone BatchNorm (negativeScale
+   * = scale, the default) or a PReLU (scale 1, the slopes as negativeScale).
+   */
+  channelAffine(x: string, p: { scale: Float32Array; negativeScale?: Float32Array; bias: Float32Array }, o: NodeOptions = {}): string {
+    const { scale, bias } = p;
+    return this.push({ op: "channel_affine", ...this.base("channel_affine", [x], o), scale, negativeScale: p.negativeScale ?? scale.slice(), bias });
+  }
+
+  /** Softmax over each pixel's channels. */
+  softmax(x: string, o: NodeOptions = {}): string {
+    return this.push({ op: "softmax", ...this.base("softmax", [x], o) });
+  }
+
+  /** Log-softmax over each pixel's channels. */
+  logSoftmax(x: string, o: NodeOptions = {}): string {
+    return this.push({ op: "log_softmax", ...this.base("log_softmax", [x], o) });
   }
 
   /** The graph ending at `output`; the builder can keep going afterwards. */

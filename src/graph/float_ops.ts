@@ -7,7 +7,8 @@
 // BatchNorm γ(y − μ)/√(σ² + ε) + β, then the activation. Average pooling excludes padding.
 
 import { channelAffine } from "./affine.js";
-import type { Activation, ConvNode, DenseNode, GraphNode, PoolNode, Shape } from "./ir.js";
+import { elementwiseFunction } from "./elementwise.js";
+import type { Activation, ChannelAffineNode, ConvNode, DenseNode, GraphNode, PoolNode, Shape } from "./ir.js";
 import { oihwToOhwi } from "./layout.js";
 import { isDenseNode, shapeSize } from "./shapes.js";
 import { isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
@@ -165,5 +166,34 @@ export function runNode(node: GraphNode, inputs: Float32Array[], inputShapes: Sh
       for (let k = 0; k < x.length; k++) sum[k] = x[k]! + y[k]!;
       return activateInPlace(sum, node.activation);
     }
+    case "elementwise": {
+      const f = elementwiseFunction(node.fn);
+      return activateInPlace(Float32Array.from(x, (v) => f(v)), node.activation);
+    }
+    case "channel_affine":
+      return activateInPlace(channelAffineMap(node, x), node.activation);
+    case "softmax":
+    case "log_softmax":
+      return activateInPlace(softmaxRows(x, inputShapes[0]!.channels, node.op === "log_softmax"), node.activation);
   }
+}
+
+/** y = (x < 0 ? negativeScale : scale)·x + bias, per channel. */
+function channelAffineMap(node: ChannelAffineNode, x: Float32Array): Float32Array {
+  const C = node.scale.length;
+  return Float32Array.from(x, (v, k) => (v < 0 ? node.negativeScale[k % C]! : node.scale[k % C]!) * v + node.bias[k % C]!);
+}
+
+/** Softmax (or log-softmax) over each run of C values: each pixel's channels. */
+function softmaxRows(x: Float32Array, C: number, log: boolean): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let at = 0; at < x.length; at += C) {
+    let top = -Infinity;
+    for (let c = 0; c < C; c++) top = Math.max(top, x[at + c]!);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(x[at + c]! - top);
+    const logSum = Math.log(sum);
+    for (let c = 0; c < C; c++) out[at + c] = log ? x[at + c]! - top - logSum : Math.exp(x[at + c]! - top) / sum;
+  }
+  return out;
 }

@@ -1,4 +1,8 @@
-export type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape, SimpleNode } from "./ir.js";
+export type {
+  Activation, BatchNorm, ChannelAffineNode, ConvNode, DenseNode, ElementwiseFunction, ElementwiseName, ElementwiseNode, Graph, GraphNode,
+  PoolNode, Shape, SimpleNode,
+} from "./ir.js";
+export { ELEMENTWISE_FUNCTIONS, elementwiseFunction } from "./elementwise.js";
 export { GraphBuilder, type ConvOptions, type DenseOptions, type Padding, type PoolOptions } from "./builder.js";
 export { GraphError, inferShapes, isDenseNode, nodeOutputShape, sameShape, shapeSize, windowOutput } from "./shapes.js";
 export { applyActivation, convLikeRaw, finishConvLike, runNode } from "./float_ops.js";

@@ -62,10 +62,43 @@ export interface PoolNode extends NodeBase {
 }
 
 export interface SimpleNode extends NodeBase {
-  op: "global_avg_pool" | "add" | "flatten";
+  /** softmax, log_softmax: over each pixel's channels (the last axis in NHWC). */
+  op: "global_avg_pool" | "add" | "flatten" | "softmax" | "log_softmax";
 }
 
-export type GraphNode = ConvNode | DenseNode | PoolNode | SimpleNode;
+/** The element-wise functions of one value an `elementwise` node applies (src/graph/elementwise.ts). */
+export type ElementwiseName =
+  | "sigmoid" | "tanh" | "hard_sigmoid" | "hard_swish" | "leaky_relu" | "clip" | "elu" | "selu"
+  | "softplus" | "softsign" | "neg" | "exp" | "abs";
+
+/** A function and its parameters, named as the ONNX op's attributes (alpha, beta, gamma, min, max). */
+export interface ElementwiseFunction {
+  name: ElementwiseName;
+  alpha?: number;
+  beta?: number;
+  gamma?: number;
+  min?: number;
+  max?: number;
+}
+
+/** y = f(x) for every value (then the activation). */
+export interface ElementwiseNode extends NodeBase {
+  op: "elementwise";
+  fn: ElementwiseFunction;
+}
+
+/**
+ * y = (x < 0 ? negativeScale[c] : scale[c])·x + bias[c] on channel c: a standalone BatchNorm
+ * (negativeScale = scale) or a PReLU with per-channel slopes (scale 1, bias 0).
+ */
+export interface ChannelAffineNode extends NodeBase {
+  op: "channel_affine";
+  scale: Float32Array;
+  negativeScale: Float32Array;
+  bias: Float32Array;
+}
+
+export type GraphNode = ConvNode | DenseNode | PoolNode | SimpleNode | ElementwiseNode | ChannelAffineNode;
 
 export interface Graph {
   inputName: string;

@@ -4,6 +4,7 @@
 
 import type { ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
 import { hasFilters, isDense, isDepthwise, kindOfGraphOp } from "../ops/table.js";
+import { elementwiseProblem } from "./elementwise.js";
 
 export class GraphError extends Error {
   override name = "GraphError";
@@ -28,6 +29,11 @@ export const isFilterNode = (node: GraphNode): node is ConvNode | DenseNode => h
 export const isDenseNode = (node: ConvNode | DenseNode): node is DenseNode => isDense(kindOfGraphOp(node.op));
 
 export const shapeSize = (s: Shape): number => s.height * s.width * s.channels;
+
+const VALUE_BY_VALUE: ReadonlySet<GraphNode["op"]> = new Set(["elementwise", "channel_affine", "softmax", "log_softmax"]);
+
+/** Ops whose output value k comes from input value k (softmax: from the channels beside it): they keep a flattened vector's order. */
+export const keepsValueOrder = (node: GraphNode): boolean => VALUE_BY_VALUE.has(node.op);
 
 export const sameShape = (a: Shape, b: Shape): boolean =>
   a.height === b.height && a.width === b.width && a.channels === b.channels;
@@ -156,6 +162,20 @@ export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
       }
       return { ...x };
     }
+    case "elementwise": {
+      const problem = elementwiseProblem(node.fn);
+      if (problem) throw nodeError(node, problem);
+      return { ...x };
+    }
+    case "channel_affine":
+      for (const key of ["scale", "negativeScale", "bias"] as const) {
+        if (node[key] === undefined) throw nodeError(node, `${key} is missing (one value per channel)`);
+        checkLength(node, key, node[key], x.channels, "one per channel");
+      }
+      return { ...x };
+    case "softmax":
+    case "log_softmax":
+      return { ...x };
     default: {
       const unknown: never = node;
       throw new GraphError(`unknown op "${(unknown as GraphNode).op}"`);

@@ -4,7 +4,7 @@
 // |x − w| and its accumulation in an adder layer. Throughput figures (G ops/s) count taps, as
 // the yardsticks in the brief do (M·N·K for an M-pixel, N-filter, K-deep layer).
 
-import { TRAIT_POOL, TRAIT_TO_1X1, TRAIT_TWO_INPUTS } from "../format/constants.js";
+import { TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_ROW, TRAIT_TABLE, TRAIT_TO_1X1, TRAIT_TWO_INPUTS } from "../format/constants.js";
 import { type QModel, type QOp, tensorBytes } from "../format/model.js";
 import { filterBytes, has, hasFilters, isAdder } from "../ops/table.js";
 
@@ -30,6 +30,16 @@ export function countOp(model: QModel, op: QOp): OpCount {
   if (has(op.kind, TRAIT_POOL)) return { taps: 0, multiplications: 0, additions: outputs * op.kernelH * op.kernelW };
   if (has(op.kind, TRAIT_TO_1X1)) return { taps: 0, multiplications: 0, additions: tensorBytes(input) }; // global pooling
   if (has(op.kind, TRAIT_TWO_INPUTS)) return { taps: 0, multiplications: 2 * outputs, additions: 2 * outputs };
+  // a channel affine: a multiply and an add per value; a LUT: a load per value, no arithmetic
+  if (has(op.kind, TRAIT_TABLE)) return has(op.kind, TRAIT_REQUANTIZES) ? { taps: 0, multiplications: outputs, additions: outputs } : { taps: 0, multiplications: 0, additions: 0 };
+  if (has(op.kind, TRAIT_ROW)) {
+    // at most: an exponential is 15 products (8 bits, 7 squarings); softmax makes each twice and
+    // divides once, log-softmax makes each once, multiplies twice and squares 16 times a row
+    const rows = outputs / output.channels;
+    return has(op.kind, TRAIT_REQUANTIZES)
+      ? { taps: 0, multiplications: 17 * outputs + 16 * rows, additions: 3 * outputs }
+      : { taps: 0, multiplications: 31 * outputs, additions: 2 * outputs };
+  }
   return { taps: 0, multiplications: 0, additions: 0 };
 }
 

@@ -1,6 +1,9 @@
 // Seeded random single-op QModels (already quantized, offsets assigned) for the kernel tests and
 // the benchmark.
-import { TRAIT_ELEMENTS, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_TO_1X1, TRAIT_TWO_INPUTS, TRAIT_WINDOW } from "../format/constants.js";
+import {
+  EXP_ONE, LUT_BYTES, TRAIT_ELEMENTS, TRAIT_KEEPS_GRID, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_ROW, TRAIT_TABLE, TRAIT_TO_1X1,
+  TRAIT_TWO_INPUTS, TRAIT_WINDOW,
+} from "../format/constants.js";
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js";
 import { tensorBytes } from "../format/model.js";
 import { windowOutput as extent } from "../graph/shapes.js";
@@ -101,17 +104,42 @@ function filteredOp(rng: Rng, kind: OpKind, g: Geometry, inShape: Shape, out: Sh
   };
 }
 
+const I32_EXTREMES = [0x7fffffff, -0x80000000, 0, 1, -1];
+const clampI32 = (v: number): number => Math.max(-0x80000000, Math.min(0x7fffffff, Math.round(v)));
+
+/** A table op's parameters: a random LUT, or a channel affine's per-channel multipliers and biases of about ±100 output steps. */
+function tableParams(rng: Rng, kind: OpKind, channels: number): Partial<QOp> {
+  if (!has(kind, TRAIT_REQUANTIZES)) return { table: randomInt8(rng, LUT_BYTES, 0.05) };
+  const extremes = rng.chance(0.1);
+  const shift = extremes ? rng.pick([1, 2, 31, 62]) : rng.int(8, 30);
+  const values = (scale: number) =>
+    Int32Array.from({ length: channels }, () => (extremes ? rng.pick(I32_EXTREMES) : clampI32(rng.uniform(-scale, scale) * 2 ** shift)));
+  return { shift, multNegative: values(2), bias: values(100), mult: values(2) };
+}
+
+/** A row op's values: r = exp(−s_x) in Q30 for s_x up to 2 (some at 0 and 1), and a log-softmax's multipliers. */
+function rowParams(rng: Rng, kind: OpKind): Partial<QOp> {
+  const expBase = rng.chance(0.1) ? rng.pick([0, 1, EXP_ONE - 1, EXP_ONE]) : Math.round(EXP_ONE * Math.exp(-rng.uniform(0.001, 2)));
+  if (!has(kind, TRAIT_REQUANTIZES)) return { expBase };
+  if (rng.chance(0.1)) return { expBase, shift: rng.pick([1, 62]), diffMult: rng.pick(I32_EXTREMES), logMult: rng.pick(I32_EXTREMES) };
+  const shift = rng.int(16, 28);
+  return { expBase, shift, diffMult: clampI32(rng.uniform(0, 4) * 2 ** shift), logMult: clampI32(rng.uniform(1, 20) * 2 ** (shift - 16)) };
+}
+
 /**
  * A one-op model of `kind` with random shapes, made from the op's traits (src/ops/table.ts): a
  * window, a 1×1 output, filters, a second input (made by a 1×1 conv in front, on another grid),
- * the output's grid kept or requantized.
+ * tables, a row of channels, the output's grid kept or requantized.
  */
 export function randomOpModel(rng: Rng, kind: OpKind): QModel {
   const inShape: Shape = { height: rng.int(1, 9), width: rng.int(1, 9), channels: rng.pick(ODD_CHANNELS) };
   const global = has(kind, TRAIT_TO_1X1) && !hasFilters(kind);
   if (global && rng.chance(0.3)) { inShape.height = rng.int(8, 40); inShape.width = rng.int(8, 40); }
+  // channel tables longer than a stream kernel's block of them; rows as long as a classifier's
+  if (has(kind, TRAIT_TABLE) && rng.chance(0.3)) inShape.channels = rng.int(100, 400);
+  if (has(kind, TRAIT_ROW) && rng.chance(0.3)) Object.assign(inShape, { height: 1, width: 1, channels: rng.int(100, 1000) });
   const zIn = rng.int(-128, 127);
-  const zOut = hasFilters(kind) || has(kind, TRAIT_REQUANTIZES) ? rng.int(-100, 100) : zIn; // kept grids keep z
+  const zOut = has(kind, TRAIT_KEEPS_GRID) ? zIn : rng.int(-100, 100); // kept grids keep z
   const g = has(kind, TRAIT_WINDOW) ? randomWindow(rng, inShape.height, inShape.width, has(kind, TRAIT_POOL)) : UNIT;
   let out = expectedOutputShape({ kind, ...g }, inShape, { height: 1, width: 1, channels: rng.pick(ODD_CHANNELS) });
   if (has(kind, TRAIT_ELEMENTS)) {
@@ -133,6 +161,8 @@ export function randomOpModel(rng: Rng, kind: OpKind): QModel {
   if (hasFilters(kind)) op = filteredOp(rng, kind, g, inShape, out, 0, output, zOut);
   else {
     op = { kind, ...g, input0: 0, output, ...(has(kind, TRAIT_ELEMENTS) ? { actMin: -128, actMax: 127 } : randomClamp(rng, zOut)), shift: 0 };
+    if (has(kind, TRAIT_TABLE)) Object.assign(op, tableParams(rng, kind, inShape.channels));
+    if (has(kind, TRAIT_ROW)) Object.assign(op, rowParams(rng, kind));
     if (input1 !== undefined) {
       const shift = rng.chance(0.1) ? rng.pick([1, 62]) : rng.int(14, 30);
       const m = (): number => Math.round(rng.uniform(-1.5, 1.5) * 2 ** Math.min(shift, 30));

@@ -2,7 +2,7 @@
 // BatchNorms are fitted to the layers' actual statistics (see fitBatchNorms), so activations are
 // non-degenerate and every int8 tensor uses its range.
 
-import type { Activation, Graph, Shape } from "../graph/ir.js";
+import type { Activation, ElementwiseFunction, Graph, Shape } from "../graph/ir.js";
 import { windowOutput } from "../graph/shapes.js";
 import { calibrationSamples, fitBatchNorms, SeededBuilder } from "./factory.js";
 import { Rng } from "./random.js";
@@ -151,4 +151,41 @@ export function randomNetwork(seed: number): Graph {
   const adderHead = rng.chance(0.4);
   const out = b.denseLayer(x, { adder: adderHead, outFeatures: rng.int(2, 10), batchNorm: adderHead || rng.chance(0.5), activation: rng.chance(0.2) ? "relu6" : "none" });
   return finish(b, out, seed);
+}
+
+/** One of each element-wise function, with parameters where it has any (float32 values, as ONNX stores them). */
+export const ELEMENTWISE_SAMPLES: readonly ElementwiseFunction[] = [
+  { name: "sigmoid" }, { name: "tanh" }, { name: "hard_sigmoid" }, { name: "hard_swish" }, { name: "leaky_relu", alpha: 0.125 },
+  { name: "clip", min: -1, max: 1.5 }, { name: "elu", alpha: 0.75 }, { name: "selu" }, { name: "softplus" }, { name: "softsign" },
+  { name: "neg" }, { name: "exp" }, { name: "abs" },
+];
+
+/**
+ * A random small network around the element-wise and per-row ops: element-wise functions (LUT
+ * ops) on the input and after layers, a standalone BatchNorm and a PReLU with a slope per channel
+ * (channel affines), a softmax over each pixel's channels, a pool, a dense head and a softmax or
+ * log-softmax; conv and adder layers between them. The functions rotate with the seed, so 13
+ * seeds use them all.
+ */
+export function randomActivationNetwork(seed: number): Graph {
+  const rng = new Rng(seed);
+  const b = new SeededBuilder({ height: rng.int(4, 10), width: rng.int(4, 10), channels: rng.int(1, 3) }, rng);
+  let next = seed;
+  const fn = (): ElementwiseFunction => ELEMENTWISE_SAMPLES[next++ % ELEMENTWISE_SAMPLES.length]!;
+  const perChannel = (count: number, lo: number, hi: number, negative = 0) =>
+    Float32Array.from({ length: count }, () => (rng.chance(negative) ? -1 : 1) * rng.uniform(lo, hi));
+  let x = b.input();
+  if (rng.chance(0.5)) x = b.elementwise(x, fn());
+  x = b.layer(x, { adder: rng.chance(0.5), outChannels: rng.pick([3, 8, 17]), kernel: 3, padding: 1 });
+  x = b.elementwise(x, fn(), { activation: rng.chance(0.2) ? "relu" : "none" });
+  let channels = b.shapeOf(x).channels;
+  x = b.channelAffine(x, { scale: perChannel(channels, 0.5, 1.5, 0.25), bias: perChannel(channels, -0.5, 0.5) });
+  x = b.layer(x, { adder: rng.chance(0.5), outChannels: rng.pick([4, 5, 16]), kernel: rng.pick([1, 3]), padding: 1, stride: rng.int(1, 2) });
+  channels = b.shapeOf(x).channels;
+  x = b.channelAffine(x, { scale: new Float32Array(channels).fill(1), negativeScale: perChannel(channels, -0.5, 0.5), bias: new Float32Array(channels) });
+  if (rng.chance(0.3)) x = b.softmax(x);
+  x = rng.chance(0.5) ? b.globalAvgPool(x) : b.flatten(x);
+  x = b.denseLayer(x, { adder: rng.chance(0.3), outFeatures: rng.int(2, 12), batchNorm: rng.chance(0.5) });
+  if (rng.chance(0.3)) x = b.elementwise(x, fn());
+  return finish(b, rng.chance(0.5) ? b.softmax(x) : b.logSoftmax(x), seed);
 }

@@ -5,9 +5,9 @@
 // H·W > 1 gets its columns permuted back to ONNX's (c, h, w) order; a dense layer reading a map
 // directly gets a Flatten in front. BatchNorm and the activation become nodes of their own.
 import type { onnx as schema } from "onnx-proto";
-import type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, Shape } from "../graph/ir.js";
+import type { Activation, BatchNorm, ChannelAffineNode, ConvNode, DenseNode, ElementwiseNode, Graph, GraphNode, Shape } from "../graph/ir.js";
 import { permuteDenseColumns } from "../graph/layout.js";
-import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
+import { inferShapes, isDenseNode, isFilterNode, keepsValueOrder } from "../graph/shapes.js";
 import { isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { encodeModel, onnx } from "./proto.js";
@@ -64,6 +64,8 @@ function exportNode(w: Writer, node: GraphNode): void {
   if (isFilterNode(node) && isDenseNode(node)) w.vectors.set(node.output, undefined);
   if (node.op === "flatten") w.vectors.set(node.output, w.shapes.get(node.inputs[0]!)!);
   if (node.op === "add" && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, undefined);
+  // an element-wise op keeps a vector's rank and element order
+  if (keepsValueOrder(node) && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, w.vectors.get(node.inputs[0]!));
 }
 
 function exportCore(w: Writer, node: GraphNode, output: string): string {
@@ -88,7 +90,52 @@ function exportCore(w: Writer, node: GraphNode, output: string): string {
       return w.node("Flatten", node.name, [input], output, [int("axis", 1)]);
     case "add":
       return w.node("Add", node.name, [input, node.inputs[1]!], output);
+    case "elementwise":
+      return exportElementwise(w, node, output);
+    case "channel_affine":
+      return exportChannelAffine(w, node, output);
+    case "softmax":
+    case "log_softmax":
+      return w.node(node.op === "softmax" ? "Softmax" : "LogSoftmax", node.name, [input], output, [int("axis", 1)]);
   }
+}
+
+/** ONNX op types of the element-wise functions, and the opset that has each. */
+const ELEMENTWISE_ONNX: Readonly<Record<ElementwiseNode["fn"]["name"], [string, number]>> = {
+  sigmoid: ["Sigmoid", 13], tanh: ["Tanh", 13], hard_sigmoid: ["HardSigmoid", 13], hard_swish: ["HardSwish", 14],
+  leaky_relu: ["LeakyRelu", 13], clip: ["Clip", 13], elu: ["Elu", 13], selu: ["Selu", 13], softplus: ["Softplus", 13],
+  softsign: ["Softsign", 13], neg: ["Neg", 13], exp: ["Exp", 13], abs: ["Abs", 13],
+};
+
+function exportElementwise(w: Writer, node: ElementwiseNode, output: string): string {
+  const { fn } = node;
+  const [opType] = ELEMENTWISE_ONNX[fn.name];
+  if (fn.name === "clip") {
+    // opset 13: the bounds are optional inputs
+    const bound = (key: "min" | "max") => (fn[key] === undefined || !Number.isFinite(fn[key]) ? "" : w.tensor(`${node.name}.${key}`, [], [fn[key]!]));
+    return w.node(opType, node.name, [node.inputs[0]!, bound("min"), bound("max")], output);
+  }
+  const attrs = (["alpha", "beta", "gamma"] as const).filter((key) => fn[key] !== undefined).map((key) => float(key, fn[key]!));
+  return w.node(opType, node.name, [node.inputs[0]!], output, attrs);
+}
+
+/** A BatchNorm (scale = negativeScale) or a PReLU (scale 1, bias 0); other channel affines have no ONNX op. */
+function exportChannelAffine(w: Writer, node: ChannelAffineNode, output: string): string {
+  const input = node.inputs[0]!;
+  const C = node.scale.length;
+  // a vector flattened from a map holds its channels in NHWC order; ONNX's is (c, h, w)
+  const flattened = w.vectors.get(input);
+  const onnxOrder = (values: Float32Array): Float32Array => (flattened && flattened.height * flattened.width > 1 ? permuteDenseColumns(values, 1, flattened, "nchw") : values);
+  const same = (a: Float32Array, b: Float32Array | number) => a.every((v, c) => v === (typeof b === "number" ? b : b[c]));
+  if (same(node.scale, node.negativeScale)) {
+    const bn = { gamma: onnxOrder(node.scale), beta: onnxOrder(node.bias), mean: new Float32Array(C), variance: new Float32Array(C).fill(1), epsilon: 0 };
+    return batchNorm(w, node.name, input, bn, output);
+  }
+  if (!same(node.scale, 1) || !same(node.bias, 0)) {
+    throw new Error(`exportOnnx: node "${node.name}" (channel_affine) is neither a BatchNorm nor a PReLU`);
+  }
+  const slopeDims = w.vectors.has(input) ? [C] : [C, 1, 1];
+  return w.node("PRelu", node.name, [input, w.tensor(`${node.name}.slope`, slopeDims, onnxOrder(node.negativeScale))], output);
 }
 
 function exportConv(w: Writer, node: ConvNode, x: Shape, output: string): string {
@@ -117,7 +164,11 @@ function exportDense(w: Writer, node: DenseNode, output: string): string {
   return w.node(adder ? "AdderGemm" : "Gemm", node.name, inputs, output, [int("transB", 1)], adder ? ADDER_DOMAIN : "");
 }
 
-/** The ONNX ModelProto bytes of `graph` (opset 13, plus com.addernet 1 for adder layers). */
+/** Opset 13, or the newest one an element-wise function needs (HardSwish: 14). */
+const opsetOf = (graph: Graph): number =>
+  Math.max(13, ...graph.nodes.map((n) => (n.op === "elementwise" ? ELEMENTWISE_ONNX[n.fn.name][1] : 13)));
+
+/** The ONNX ModelProto bytes of `graph` (opset 13 or 14, plus com.addernet 1 for adder layers). */
 export function exportOnnx(graph: Graph): Uint8Array {
   const w = new Writer(inferShapes(graph));
   for (const node of graph.nodes) exportNode(w, node);
@@ -131,7 +182,7 @@ export function exportOnnx(graph: Graph): Uint8Array {
   return encodeModel({
     irVersion: 7,
     producerName: "addernet-wasm",
-    opsetImport: [{ domain: "", version: 13 }, { domain: ADDER_DOMAIN, version: ADDER_OPSET_VERSION }],
+    opsetImport: [{ domain: "", version: opsetOf(graph) }, { domain: ADDER_DOMAIN, version: ADDER_OPSET_VERSION }],
     graph: {
       name: "addernet",
       node: w.nodes,

@@ -1,10 +1,11 @@
 // The fusion pass over the imported steps: a BatchNormalization folds into the conv-like node
 // before it, an Add of a constant into the MatMul/Gemm before it (its bias), a Relu or Clip into
 // the node before it (its output clamp). A node can take a fusion only when the fused op is its
-// output's sole reader. An activation that cannot fuse (after the graph input, after a flatten,
-// or after a value read elsewhere) becomes a 1×1 max pool with that activation: on the int8 grid
-// it copies each value and clamps it, which is ReLU/ReLU6 exactly (docs/ONNX.md).
-import type { Activation, BatchNorm, ConvNode, DenseNode, GraphNode, PoolNode } from "../graph/ir.js";
+// output's sole reader. What cannot fuse stands alone: an activation (after the graph input, after
+// a flatten, or after a value read elsewhere) becomes a 1×1 max pool with that activation, which
+// on the int8 grid copies each value and clamps it, ReLU/ReLU6 exactly; a BatchNorm becomes a
+// channel_affine node (docs/ONNX.md).
+import type { Activation, BatchNorm, ChannelAffineNode, GraphNode, PoolNode } from "../graph/ir.js";
 import { OnnxImportError } from "./errors.js";
 import { isFilterNode } from "../graph/shapes.js";
 
@@ -65,7 +66,7 @@ export function fuse(steps: readonly Step[], outputName: string): GraphNode[] {
       target.output = step.output;
       producers.set(step.output, target);
     } else {
-      add(standaloneActivation(step));
+      add(standalone(step));
     }
   }
   return nodes;
@@ -76,13 +77,7 @@ function foldTarget(step: FusionStep, sole: GraphNode | undefined, producer: Gra
   const { fusion } = step;
   switch (fusion.kind) {
     case "batch_norm": {
-      if (!sole || !isFilterNode(sole) || sole.activation !== "none" || sole.batchNorm) {
-        const after = sole ? `${sole.op} node "${sole.name}"` : producer ? `node "${producer.name}" (also read elsewhere)` : "the graph input";
-        throw new OnnxImportError(
-          `${step.where}: BatchNormalization is supported only folded into a directly preceding Conv, AdderConv, Gemm, MatMul or AdderGemm ` +
-            `that it alone reads and that has no activation yet; its input "${step.input}" comes from ${after}`,
-        );
-      }
+      if (!sole || !isFilterNode(sole) || sole.activation !== "none" || sole.batchNorm) return undefined;
       sole.batchNorm = fusion.batchNorm;
       return sole;
     }
@@ -105,17 +100,23 @@ function foldTarget(step: FusionStep, sole: GraphNode | undefined, producer: Gra
   }
 }
 
-/** An activation on its own: a 1×1 max pool, which keeps its input's grid and clamps. */
-function standaloneActivation(step: FusionStep): PoolNode {
-  if (step.fusion.kind !== "activation") throw new Error(`unreachable: ${step.fusion.kind} is folded or rejected`);
-  return {
-    op: "max_pool",
-    name: step.name,
-    inputs: [step.input],
-    output: step.output,
-    activation: step.fusion.activation,
-    kernel: [1, 1],
-    stride: [1, 1],
-    pads: [0, 0, 0, 0],
-  };
+/**
+ * A fusion on its own: an activation as a 1×1 max pool, which keeps its input's grid and clamps;
+ * a BatchNorm as a channel_affine node, y = a·x + b with a = γ/√(σ² + ε), b = β − a·μ.
+ */
+function standalone(step: FusionStep): PoolNode | ChannelAffineNode {
+  const base = { name: step.name, inputs: [step.input], output: step.output };
+  const { fusion } = step;
+  switch (fusion.kind) {
+    case "activation":
+      return { op: "max_pool", ...base, activation: fusion.activation, kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0] };
+    case "batch_norm": {
+      const { gamma, beta, mean, variance, epsilon } = fusion.batchNorm;
+      const scale = gamma.map((g, c) => g / Math.sqrt(variance[c]! + epsilon));
+      const bias = beta.map((b, c) => b - scale[c]! * mean[c]!);
+      return { op: "channel_affine", ...base, activation: "none", scale, negativeScale: scale.slice(), bias };
+    }
+    case "bias":
+      throw new Error("unreachable: a constant Add is folded or rejected");
+  }
 }

@@ -28,6 +28,8 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Grap
   const model = decodeModel(bytes);
   const graph = model.graph!;
   const state = new ImportState();
+  const standard = (model.opsetImport ?? []).find((o) => isStandardDomain(o.domain));
+  state.standardOpset = standard ? int64ToNumber(standard.version, "opset_import") : 0;
   for (const tensor of graph.initializer ?? []) state.constants.set(tensor.name ?? "", readTensor(tensor, `initializer "${tensor.name ?? ""}"`));
   const input = graphInput(graph.input ?? [], (name) => state.constants.has(name), options);
   state.values.set(input.name, input.info);

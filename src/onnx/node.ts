@@ -2,7 +2,7 @@
 // as computed values or constants, and what it adds to the import — a Graph node, a step for the
 // fusion pass, or an alias. Every error names the op and the node.
 import type { GraphNode, Shape } from "../graph/ir.js";
-import { GraphError, isDenseNode, isFilterNode, nodeOutputShape } from "../graph/shapes.js";
+import { GraphError, isDenseNode, isFilterNode, keepsValueOrder, nodeOutputShape } from "../graph/shapes.js";
 import { OnnxImportError } from "./errors.js";
 import type { Fusion } from "./fuse.js";
 import { int64ToNumber, type AttributeProto, type NodeProto } from "./proto.js";
@@ -29,6 +29,11 @@ export class OnnxNode {
     this.op = node.opType ?? "";
     this.where = `${this.op} (node "${nodeName(node, index)}")`;
     this.name = state.uniqueName(nodeName(node, index));
+  }
+
+  /** The opset version of the standard domain the model imports. */
+  get opset(): number {
+    return this.state.standardOpset;
   }
 
   error(detail: string): OnnxImportError {
@@ -164,6 +169,8 @@ export class OnnxNode {
       node.op === "flatten"
         ? { shape, rank: 2, ...(input.shape.height * input.shape.width > 1 ? { flattenedFrom: input.shape } : {}) }
         : { shape, rank: isFilterNode(node) && isDenseNode(node) ? 2 : input.rank };
+    // an element-wise op keeps a flattened vector's NHWC order
+    if (keepsValueOrder(node) && input.flattenedFrom) info.flattenedFrom = input.flattenedFrom;
     this.state.steps.push(node);
     this.state.values.set(node.output, info);
   }

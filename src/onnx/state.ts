@@ -21,6 +21,8 @@ export function onnxShapeText(info: ValueInfo): string {
 }
 
 export class ImportState {
+  /** The opset version of the standard domain the model imports (some ops' defaults depend on it). */
+  standardOpset = 0;
   readonly constants = new Map<string, Constant>();
   readonly values = new Map<string, ValueInfo>();
   readonly steps: Step[] = [];

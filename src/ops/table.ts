@@ -19,6 +19,8 @@ export interface OpInfo {
   graphOp: GraphNode["op"];
   /** What it computes, in a line. */
   summary: string;
+  /** The output grid the op's definition fixes (the softmax ops); other ops' grids come from calibration. */
+  fixedGrid?: { scale: number; zeroPoint: number };
 }
 
 export const OPS: Readonly<Record<OpKind, OpInfo>> = {
@@ -33,6 +35,10 @@ export const OPS: Readonly<Record<OpKind, OpInfo>> = {
   reshape: { opcode: C.OP_RESHAPE, traits: C.OP_RESHAPE_TRAITS, graphOp: "flatten", summary: "the same bytes under another shape (Flatten, Reshape)" },
   depthwise_conv2d: { opcode: C.OP_DEPTHWISE_CONV2D, traits: C.OP_DEPTHWISE_CONV2D_TRAITS, graphOp: "depthwise_conv2d", summary: "int8 depthwise convolution: channel c's window of input channel c, Σ (x − z_x)·w, requantized" },
   adder_depthwise_conv2d: { opcode: C.OP_ADDER_DEPTHWISE_CONV2D, traits: C.OP_ADDER_DEPTHWISE_CONV2D_TRAITS, graphOp: "adder_depthwise_conv2d", summary: "adder depthwise convolution: −Σ |x − w| over channel c's window of input channel c (padded taps |z_x − w|), requantized" },
+  lut: { opcode: C.OP_LUT, traits: C.OP_LUT_TRAITS, graphOp: "elementwise", summary: "an element-wise function as a 256-entry int8 table: out = table[x + 128]" },
+  channel_affine: { opcode: C.OP_CHANNEL_AFFINE, traits: C.OP_CHANNEL_AFFINE_TRAITS, graphOp: "channel_affine", summary: "per-channel affine map, its multiplier chosen by the sign of x − z_x (BatchNorm, PReLU), requantized" },
+  softmax: { opcode: C.OP_SOFTMAX, traits: C.OP_SOFTMAX_TRAITS, graphOp: "softmax", summary: "softmax over each pixel's channels, output grid 1/256 from −128", fixedGrid: { scale: 1 / 256, zeroPoint: -128 } },
+  log_softmax: { opcode: C.OP_LOG_SOFTMAX, traits: C.OP_LOG_SOFTMAX_TRAITS, graphOp: "log_softmax", summary: "log-softmax over each pixel's channels, output grid 1/16 from 127", fixedGrid: { scale: 1 / 16, zeroPoint: 127 } },
 };
 
 /** Every op kind, in opcode order. */
@@ -71,10 +77,51 @@ export function filterBytes(op: { kind: OpKind } & Pick<Geometry, "kernelH" | "k
   return op.kernelH * op.kernelW * (isDepthwise(op.kind) ? 1 : input.channels);
 }
 
-/** Element counts of a filtered op's parameter arrays. */
-export function paramLengths(op: { kind: OpKind } & Pick<Geometry, "kernelH" | "kernelW">, input: Shape, output: Shape): { weights: number; bias: number; mult: number } {
-  const n = output.channels;
-  return { weights: n * filterBytes(op, input), bias: n, mult: n };
+/** An op's array in the params section: the record field holding its offset, its QOp key, its element type and count. */
+export interface ParamArray {
+  key: "weights" | "bias" | "mult" | "multNegative" | "table";
+  field: number;
+  type: Int8ArrayConstructor | Int32ArrayConstructor;
+  length: number;
+}
+
+/** The arrays an op keeps in the params section, in field order (docs/FORMAT.md). */
+export function paramArrays(op: { kind: OpKind } & Pick<Geometry, "kernelH" | "kernelW">, input: Shape, output: Shape): ParamArray[] {
+  const i32 = (key: ParamArray["key"], field: number, length: number): ParamArray => ({ key, field, type: Int32Array, length });
+  if (hasFilters(op.kind)) {
+    const n = output.channels;
+    return [{ key: "weights", field: C.O_WEIGHTS, type: Int8Array, length: n * filterBytes(op, input) }, i32("bias", C.O_BIAS, n), i32("mult", C.O_MULT, n)];
+  }
+  if (!has(op.kind, C.TRAIT_TABLE)) return [];
+  if (!has(op.kind, C.TRAIT_REQUANTIZES)) return [{ key: "table", field: C.O_WEIGHTS, type: Int8Array, length: C.LUT_BYTES }];
+  const n = input.channels;
+  return [i32("multNegative", C.O_WEIGHTS, n), i32("bias", C.O_BIAS, n), i32("mult", C.O_MULT, n)];
+}
+
+/** The record's parameter fields (24, 28, 32) an op uses, for arrays or values, in field order; the others are reserved. */
+export function usedParamFields(kind: OpKind): number[] {
+  const one = { height: 1, width: 1, channels: 1 };
+  return [...paramArrays({ kind, kernelH: 1, kernelW: 1 }, one, one), ...inlineValues(kind)].map((p) => p.field).sort((a, b) => a - b);
+}
+
+/** A value an op keeps in its record's parameter fields (24, 28, 32) instead of an array. */
+export interface InlineValue {
+  key: "mult0" | "mult1" | "expBase" | "diffMult" | "logMult";
+  field: number;
+  /** Its range as the format allows it. */
+  min: number;
+  max: number;
+}
+
+const I32_RANGE = { min: -0x80000000, max: 0x7fffffff };
+
+/** The values an op keeps in its record, in field order (docs/FORMAT.md). */
+export function inlineValues(kind: OpKind): InlineValue[] {
+  if (has(kind, C.TRAIT_TWO_INPUTS)) return [{ key: "mult0", field: C.O_WEIGHTS, ...I32_RANGE }, { key: "mult1", field: C.O_BIAS, ...I32_RANGE }];
+  if (!has(kind, C.TRAIT_ROW)) return [];
+  const expBase: InlineValue = { key: "expBase", field: C.O_WEIGHTS, min: 0, max: C.EXP_ONE };
+  if (!has(kind, C.TRAIT_REQUANTIZES)) return [expBase];
+  return [expBase, { key: "diffMult", field: C.O_BIAS, ...I32_RANGE }, { key: "logMult", field: C.O_MULT, ...I32_RANGE }];
 }
 
 /** Output extent of a window along one axis; may be ≤ 0 when the window does not fit. */

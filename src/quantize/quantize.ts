@@ -1,5 +1,6 @@
 // Graph → QModel: grids from calibrated ranges, conv-like layers quantized per SPEC.md, pools and
-// reshapes on their input's grid, residual adds rescaled. The tensors have no arena offsets yet:
+// reshapes on their input's grid, residual adds rescaled; element-wise functions tabulated on
+// their input's grid, per-channel affines and softmaxes as src/quantize/elementwise.ts says. The tensors have no arena offsets yet:
 // the planner (src/plan) places them, and src/pipeline.ts runs the stages in order.
 
 import type { Graph, GraphNode, PoolNode, Shape } from "../graph/ir.js";
@@ -7,10 +8,11 @@ import { channelsLast } from "../graph/layout.js";
 import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
 import { TRAIT_KEEPS_GRID, TRAIT_POOL, TRAIT_TWO_INPUTS } from "../format/constants.js";
 import type { Geometry, QModel, QOp, QTensor } from "../format/model.js";
-import { has, isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
+import { has, isAdder, isDepthwise, kindOfGraphOp, OPS } from "../ops/table.js";
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
 import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
 import { type LayerStats, quantizeAdderLayer, quantizeMultiplyLayer } from "./layers.js";
+import { logSoftmaxParams, lutRange, lutTable, quantizeChannelAffine, softmaxExpBase } from "./elementwise.js";
 
 export interface QuantizeOptions {
   /** Fold clamped adder weights' remainder into the bias (default true; false is an ablation). */
@@ -58,10 +60,20 @@ function assignGrids(graph: Graph, ranges: Map<string, Range>): Map<string, Grid
     return r;
   };
   const grids = new Map<string, Grid>([[graph.inputName, gridFromRange(rangeOf(graph.inputName))]]);
-  for (const node of graph.nodes) {
-    grids.set(node.output, keepsGrid(node) ? grids.get(node.inputs[0]!)! : gridFromRange(rangeOf(node.output)));
-  }
+  for (const node of graph.nodes) grids.set(node.output, outputGrid(node, grids.get(node.inputs[0]!)!, rangeOf));
   return grids;
+}
+
+/**
+ * An op's output grid: its input's (ops that keep it), the one its definition fixes (softmax),
+ * the image of the input grid (a LUT: the function at 256 points), else the calibrated range's.
+ */
+function outputGrid(node: GraphNode, input: Grid, rangeOf: (value: string) => Range): Grid {
+  const info = OPS[kindOfGraphOp(node.op)];
+  if (keepsGrid(node)) return input;
+  if (info.fixedGrid) return { ...info.fixedGrid };
+  if (node.op === "elementwise") return gridFromRange(lutRange(node, input));
+  return gridFromRange(rangeOf(node.output));
 }
 
 /** Calibrates (when given samples) and quantizes every node; the model's arena is not planned yet. */
@@ -124,6 +136,15 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
         mult1: multiplier(y.scale / out.scale, shift),
       });
       report.adds.push({ name: node.name, shift });
+    } else if (node.op === "elementwise") {
+      op.table = lutTable(node, x, out);
+    } else if (node.op === "channel_affine") {
+      const { warnings, ...params } = quantizeChannelAffine(node, x, out);
+      Object.assign(op, params);
+      report.warnings.push(...warnings);
+    } else if (node.op === "softmax" || node.op === "log_softmax") {
+      op.expBase = softmaxExpBase(x);
+      if (node.op === "log_softmax") Object.assign(op, logSoftmaxParams(x, out));
     }
     return op;
   });

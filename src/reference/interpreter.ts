@@ -10,6 +10,9 @@ import { conv2d, dense, multiply } from "./ops/conv.js";
 import { accumulate, denseShape } from "./ops/window.js";
 import { avgPool, globalAvgPool, maxPool } from "./ops/pool.js";
 import { reshape } from "./ops/reshape.js";
+import { lut } from "./ops/lut.js";
+import { channelAffine } from "./ops/channel_affine.js";
+import { logSoftmax, softmax } from "./ops/softmax.js";
 
 type UnaryOp = (op: QOp, input: QTensor, output: QTensor, x: Int8Array) => Int8Array;
 
@@ -25,6 +28,10 @@ const UNARY: Readonly<Record<Exclude<QOp["kind"], "add">, UnaryOp>> = {
   reshape: (_op, _input, _output, x) => reshape(x),
   depthwise_conv2d: conv2d,
   adder_depthwise_conv2d: adderConv2d,
+  lut: (op, _input, _output, x) => lut(op, x),
+  channel_affine: channelAffine,
+  softmax,
+  log_softmax: logSoftmax,
 };
 
 /** Runs one op of `model` on its input bytes (input0, and input1 for "add"); returns the output bytes. */

@@ -4,7 +4,7 @@
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "../../src/format/model.js";
 import { tensorBytes } from "../../src/format/model.js";
 import { UNIT_GEOMETRY, align16 } from "../../src/format/layout.js";
-import { paramLengths, windowOutputSize } from "../../src/ops/table.js";
+import { paramArrays, windowOutputSize } from "../../src/ops/table.js";
 import { runAccumulators, runOp } from "../../src/reference/interpreter.js";
 
 /** Small deterministic PRNG (mulberry32). */
@@ -82,12 +82,12 @@ export class ModelBuilder {
           windowOutputSize(x.width, g.kernelW, g.strideW, g.dilationW, g.padLeft, g.padRight),
           n,
         );
-    const lengths = paramLengths({ kind, ...g }, x, this.tensors[out]);
+    const weightCount = paramArrays({ kind, ...g }, x, this.tensors[out]).find((a) => a.key === "weights")!.length;
     const adder = kind.startsWith("adder");
     const weight = (): number => (adder ? Math.max(-128, Math.min(127, xs[this.r.int(0, xs.length - 1)] + this.r.int(-20, 20))) : this.r.int(-127, 127));
     const op: QOp = {
       kind, input0: input, output: out, ...g, ...this.clamp(out), shift: 1,
-      weights: Int8Array.from({ length: lengths.weights }, weight),
+      weights: Int8Array.from({ length: weightCount }, weight),
       bias: new Int32Array(n),
       mult: new Int32Array(n),
     };

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import * as C from "../../src/format/constants.js";
 import type { QModel } from "../../src/format/model.js";
-import { hasFilters, OP_KINDS, paramLengths } from "../../src/ops/table.js";
+import { OP_KINDS, paramArrays } from "../../src/ops/table.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
@@ -45,17 +45,25 @@ async function streamKernel(build: (typeof KERNEL_BUILDS)[number]) {
   };
 }
 
-/** Bytes invoke() reads: each op's record and its tensors' records, and every filtered op's weights, bias and multipliers. */
+/** The first seeded op model of `kind` that `wanted` accepts. */
+function firstOpModel(rng: Rng, kind: (typeof KINDS)[number], wanted: (model: QModel) => boolean): QModel {
+  for (;;) {
+    const model = randomOpModel(rng, kind);
+    if (wanted(model)) return model;
+  }
+}
+
+/** Bytes invoke() reads: each op's record and its tensors' records, and every parameter array. */
 function invokeBytes(model: QModel): number {
   const records = model.ops.reduce((n, op) => n + C.OP_RECORD_SIZE + C.TENSOR_RECORD_SIZE * (op.input1 === undefined ? 2 : 3), 0);
   return records + parameterBytes(model);
 }
 
-/** Bytes of every conv-like op's weights, bias and multipliers. */
+/** Bytes of every op's parameter arrays (weights, bias, multipliers, tables). */
 function parameterBytes(model: QModel): number {
-  return model.ops.filter((op) => hasFilters(op.kind)).reduce((sum, op) => {
-    const l = paramLengths(op, model.tensors[op.input0]!, model.tensors[op.output]!);
-    return sum + l.weights + 4 * l.bias + 4 * l.mult;
+  return model.ops.reduce((sum, op) => {
+    const arrays = paramArrays(op, model.tensors[op.input0]!, model.tensors[op.output]!);
+    return sum + arrays.reduce((n, a) => n + a.length * a.type.BYTES_PER_ELEMENT, 0);
   }, 0);
 }
 
@@ -63,7 +71,7 @@ describe.each(KERNEL_BUILDS)("%s stream kernel", (build) => {
   it("every op kind: the reference's bytes; per invoke each op's records and every parameter byte read once, nothing past the length", async () => {
     const k = await streamKernel(build);
     const rng = new Rng(build === "simd" ? 41 : 42);
-    for (let i = 0; i < 36; i++) {
+    for (let i = 0; i < 4 * KINDS.length; i++) {
       const model = randomOpModel(rng, KINDS[i % KINDS.length]!);
       const blob = packModel(model);
       k.state.reads = [];
@@ -79,43 +87,52 @@ describe.each(KERNEL_BUILDS)("%s stream kernel", (build) => {
   it("a failing read_model: READ_FAILED at whichever read of load() or invoke() fails, no trap, nothing written outside the arena", async () => {
     const k = await streamKernel(build);
     const rng = new Rng(7);
-    const model = convLayerModel(rng, "adder_conv2d", 6, 6, 5, 9);
-    const blob = packModel(model);
-    const input = randomInt8(rng, 6 * 6 * 5);
-    // warm-up (the CRC table is filled on first use), then the static memory must stay put
-    expect(k.load(blob)).toBe(C.STATUS_OK);
-    const expected = k.run(input);
-    const arenaEnd = k.e.arena_ptr() + k.e.arena_size();
-    const before = k.mem().slice(0, k.e.arena_ptr());
-    const after = k.mem().slice(arenaEnd);
-    const outsideUnchanged = () => Buffer.compare(k.mem().subarray(0, k.e.arena_ptr()), before) === 0 && Buffer.compare(k.mem().subarray(arenaEnd), after) === 0;
+    // a conv layer (blocks of filters), a LUT (its table), a channel affine over more channels than one block of its tables
+    const models = [
+      convLayerModel(rng, "adder_conv2d", 6, 6, 5, 9),
+      randomOpModel(rng, "lut"),
+      firstOpModel(rng, "channel_affine", (m) => m.tensors[0]!.channels > 200),
+    ];
+    for (const model of models) {
+      const blob = packModel(model);
+      const input = randomInt8(rng, model.tensors[model.input]!.height * model.tensors[model.input]!.width * model.tensors[model.input]!.channels);
+      const what = model.ops[0]!.kind;
+      // warm-up (the CRC table is filled on first use), then the static memory must stay put
+      expect(k.load(blob)).toBe(C.STATUS_OK);
+      const expected = k.run(input);
+      expect(expected).toEqual(runReference(model, input));
+      const arenaEnd = k.e.arena_ptr() + k.e.arena_size();
+      const before = k.mem().slice(0, k.e.arena_ptr());
+      const after = k.mem().slice(arenaEnd);
+      const outsideUnchanged = () => Buffer.compare(k.mem().subarray(0, k.e.arena_ptr()), before) === 0 && Buffer.compare(k.mem().subarray(arenaEnd), after) === 0;
 
-    k.state.reads = [];
-    k.load(blob);
-    const loadReads = k.state.reads.length;
-    for (let n = 1; n <= loadReads; n++) {
-      k.state.failAt = n;
       k.state.reads = [];
-      expect(k.load(blob), `load, read ${n} fails`).toBe(C.STATUS_READ_FAILED);
-      expect(k.e.invoke()).toBe(C.STATUS_NOT_LOADED);
-      expect(outsideUnchanged()).toBe(true);
-    }
-    k.state.failAt = -1;
-    expect(k.load(blob)).toBe(C.STATUS_OK);
-    k.state.reads = [];
-    k.run(input);
-    const invokeReads = k.state.reads.length;
-    expect(invokeReads).toBeGreaterThanOrEqual(3); // bias, multipliers, weights of at least one block
-    for (let n = 1; n <= invokeReads; n++) {
-      k.state.failAt = n;
+      k.load(blob);
+      const loadReads = k.state.reads.length;
+      for (let n = 1; n <= loadReads; n++) {
+        k.state.failAt = n;
+        k.state.reads = [];
+        expect(k.load(blob), `${what}: load, read ${n} fails`).toBe(C.STATUS_READ_FAILED);
+        expect(k.e.invoke()).toBe(C.STATUS_NOT_LOADED);
+        expect(outsideUnchanged()).toBe(true);
+      }
+      k.state.failAt = -1;
+      expect(k.load(blob)).toBe(C.STATUS_OK);
       k.state.reads = [];
-      k.mem().set(new Uint8Array(input.buffer), k.e.input_ptr());
-      expect(k.e.invoke(), `invoke, read ${n} fails`).toBe(C.STATUS_READ_FAILED);
-      expect(outsideUnchanged()).toBe(true);
+      k.run(input);
+      const invokeReads = k.state.reads.length;
+      expect(invokeReads, what).toBeGreaterThanOrEqual(what === "lut" ? 1 : 3); // a table, or three arrays of at least one block
+      for (let n = 1; n <= invokeReads; n++) {
+        k.state.failAt = n;
+        k.state.reads = [];
+        k.mem().set(new Uint8Array(input.buffer), k.e.input_ptr());
+        expect(k.e.invoke(), `${what}: invoke, read ${n} fails`).toBe(C.STATUS_READ_FAILED);
+        expect(outsideUnchanged()).toBe(true);
+      }
+      // the model stays loaded: the next invoke with a working embedder is right again
+      k.state.failAt = -1;
+      expect(k.run(input)).toEqual(expected);
     }
-    // the model stays loaded: the next invoke with a working embedder is right again
-    k.state.failAt = -1;
-    expect(k.run(input)).toEqual(expected);
   });
 
   it("load() takes the model from offset 0 of the embedder's source: any other pointer is BAD_BUFFER", async () => {

@@ -2,7 +2,7 @@
 // same float outputs, so they can stand in for real ONNX files (bench/resnet20_files.ts).
 import { describe, expect, it } from "vitest";
 import { runFloat } from "../../src/graph/float_reference.js";
-import { buildDigitsNet, buildResNet20, calibrationSamples, randomNetwork } from "../../src/models/index.js";
+import { buildDigitsNet, buildResNet20, calibrationSamples, randomActivationNetwork, randomNetwork } from "../../src/models/index.js";
 import { exportOnnx } from "../../src/onnx/export.js";
 import { importOnnx } from "../../src/onnx/index.js";
 import type { Graph } from "../../src/graph/ir.js";
@@ -26,5 +26,9 @@ describe("exportOnnx → importOnnx", () => {
   it("keeps the digits net and random networks (flatten of maps with H·W > 1, ReLU6, pools, adds)", () => {
     expectSameOutputs(buildDigitsNet(1));
     for (let seed = 0; seed < 12; seed++) expectSameOutputs(randomNetwork(seed));
+  });
+
+  it("keeps element-wise functions, standalone BatchNorms, PReLUs and softmaxes (every function of ELEMENTWISE_SAMPLES)", () => {
+    for (let seed = 1; seed <= 13; seed++) expectSameOutputs(randomActivationNetwork(seed));
   });
 });

@@ -56,6 +56,8 @@ export interface ModelSpec {
   inputName?: string;
   outputName: string;
   adderOpset?: number | null;
+  /** Opset version of the standard domain (default 13). */
+  opset?: number;
 }
 
 export function buildModel(spec: ModelSpec): Uint8Array {
@@ -64,7 +66,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
     name,
     type: { tensorType: { elemType: FLOAT, ...(dim ? { shape: { dim } } : {}) } },
   });
-  const opsetImport: schema.IOperatorSetIdProto[] = [{ domain: "", version: 13 }];
+  const opsetImport: schema.IOperatorSetIdProto[] = [{ domain: "", version: spec.opset ?? 13 }];
   if (spec.adderOpset !== null) opsetImport.push({ domain: "com.addernet", version: spec.adderOpset ?? 1 });
   return encodeModel({
     irVersion: 7,

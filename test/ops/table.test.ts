@@ -11,7 +11,7 @@ import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { randomInt8, randomOpModel } from "../../src/models/op_models.js";
-import { has, hasFilters, kindOfGraphOp, kindOfOpcode, OP_KINDS, OPS } from "../../src/ops/table.js";
+import { has, hasFilters, kindOfGraphOp, kindOfOpcode, OP_KINDS, OPS, usedParamFields } from "../../src/ops/table.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { compileKernel, KERNEL_BUILDS, KERNEL_FLAVOURS, KernelInstance } from "../../src/runtime/kernel.js";
 import { fixCrc } from "../../src/fuzz/mutate.js";
@@ -56,8 +56,14 @@ function readerVerdict(blob: Uint8Array): [number, number] {
 /** Record edits a trait forbids, with the field they are reported at: (blob, op record offset) → edit. */
 type Rule = { name: string; applies: (kind: OpKind) => boolean; edit: (v: DataView, op: number, blob: Uint8Array) => number };
 const RULES: Rule[] = [
-  { name: "a filterless op's weights slot", applies: (k) => !hasFilters(k) && !has(k, C.TRAIT_TWO_INPUTS), edit: (v, op) => (v.setUint32(op + C.O_WEIGHTS, 16, true), op + C.O_WEIGHTS) },
-  { name: "a filterless op's mult slot", applies: (k) => !hasFilters(k), edit: (v, op) => (v.setUint32(op + C.O_MULT, 16, true), op + C.O_MULT) },
+  ...([["weights/mult0", C.O_WEIGHTS], ["bias/mult1", C.O_BIAS], ["mult", C.O_MULT]] as const).map(([slot, field]): Rule => ({
+    name: `an unused ${slot} slot`,
+    applies: (k) => !usedParamFields(k).includes(field),
+    edit: (v, op) => (v.setUint32(op + field, 16, true), op + field),
+  })),
+  { name: "a table past the params", applies: (k) => has(k, C.TRAIT_TABLE), edit: (v, op) => (v.setUint32(op + C.O_WEIGHTS, 0xfffffff0, true), op + C.O_WEIGHTS) },
+  { name: "a channel table's misaligned mult", applies: (k) => has(k, C.TRAIT_TABLE | C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint32(op + C.O_MULT, v.getUint32(op + C.O_MULT, true) + 4, true), op + C.O_MULT) },
+  { name: "a row op's r above 1", applies: (k) => has(k, C.TRAIT_ROW), edit: (v, op) => (v.setUint32(op + C.O_WEIGHTS, C.EXP_ONE + 1, true), op + C.O_WEIGHTS) },
   { name: "a one-input op's input1", applies: (k) => !has(k, C.TRAIT_TWO_INPUTS), edit: (v, op) => (v.setUint16(op + C.O_INPUT1, 0, true), op + C.O_INPUT1) },
   { name: "a filtered op's weights past the params", applies: (k) => hasFilters(k), edit: (v, op) => (v.setUint32(op + C.O_WEIGHTS, 0xfffffff0, true), op + C.O_WEIGHTS) },
   { name: "a two-input op's input1 out of range", applies: (k) => has(k, C.TRAIT_TWO_INPUTS), edit: (v, op) => (v.setUint16(op + C.O_INPUT1, v.getUint16(C.H_TENSOR_COUNT, true), true), op + C.O_INPUT1) },

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusName } from "../../src/format/errors.js";
 import { getRuntime, KERNEL_FLAVOURS, type KernelFlavour, type RunOutcome, type RuntimeName } from "../../src/runtime/index.js";
-import { malformedCases, validCases, type MalformedCase, type ValidCase } from "./corpus.js";
+import { malformedCases, malformedTableCases, validCases, type MalformedCase, type ValidCase } from "./corpus.js";
 
 const RUNTIMES: RuntimeName[] = [
   "node-simd", "node-scalar", "wasmtime-simd", "wasmtime-scalar",
@@ -41,7 +41,7 @@ const describeOutcome = (o: RunOutcome): string =>
 
 beforeAll(() => {
   valid = validCases();
-  malformed = malformedCases(valid[0]!);
+  malformed = [...malformedCases(valid[0]!), ...malformedTableCases(valid.find((c) => c.name === "activations-1")!)];
 });
 
 afterAll(() => {

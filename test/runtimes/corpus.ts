@@ -5,12 +5,14 @@ import { ModelFormatError } from "../../src/format/errors.js";
 import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
 import type { Graph } from "../../src/graph/ir.js";
-import { buildDigitsNet, buildResNet20, calibrationSamples, randomNetwork, Rng } from "../../src/models/index.js";
+import { buildDigitsNet, buildResNet20, calibrationSamples, ELEMENTWISE_SAMPLES, randomActivationNetwork, randomNetwork, Rng } from "../../src/models/index.js";
 import { quantizeInput } from "../../src/quantize/io.js";
 import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
 
 export const RANDOM_NETWORKS = 24;
+/** Networks with LUT, channel-affine and softmax ops: as many as there are element-wise functions, so each is in one. */
+export const ACTIVATION_NETWORKS = ELEMENTWISE_SAMPLES.length;
 
 export interface ValidCase {
   name: string;
@@ -50,12 +52,53 @@ export function validCases(): ValidCase[] {
     ...validCases1("digits", buildDigitsNet(1), 1, true),
     ...validCases1("resnet20", buildResNet20(1), 2, false),
     ...Array.from({ length: RANDOM_NETWORKS }, (_, i) => validCases1(`random-${i + 1}`, randomNetwork(i + 1), 10 + i, true)).flat(),
+    ...Array.from({ length: ACTIVATION_NETWORKS }, (_, i) => validCases1(`activations-${i + 1}`, randomActivationNetwork(i + 1), 60 + i, true)).flat(),
   ];
 }
 
 function withCrc(blob: Uint8Array): Uint8Array {
   new DataView(blob.buffer).setUint32(C.H_CRC32, crc32(blob, C.CRC_START), true);
   return blob;
+}
+
+/** The reader's verdict on `model`: status and offset (0, −1 when it is valid). */
+function verdict(model: Uint8Array): { status: number; offset: number } {
+  try {
+    readModel(model);
+    return { status: 0, offset: -1 };
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw e;
+    return { status: e.status, offset: e.offset };
+  }
+}
+
+/** File offset of the first op record with `opcode`. */
+function opRecord(blob: Uint8Array, opcode: number): number {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const ops = view.getUint32(C.H_OPS_OFFSET, true);
+  for (let i = 0; i < view.getUint16(C.H_OP_COUNT, true); i++) if (blob[ops + i * C.OP_RECORD_SIZE] === opcode) return ops + i * C.OP_RECORD_SIZE;
+  throw new Error(`no op with opcode ${opcode}`);
+}
+
+/**
+ * Corruptions of the parameter fields of the LUT, CHANNEL_AFFINE and softmax ops in `base` (a
+ * network with all of them), each with the reader's status and offset.
+ */
+export function malformedTableCases(base: ValidCase): MalformedCase[] {
+  const field = (opcode: number, at: number, value: number) => (b: Uint8Array): Uint8Array => {
+    new DataView(b.buffer).setUint32(opRecord(b, opcode) + at, value, true);
+    return withCrc(b);
+  };
+  const edits: [string, (b: Uint8Array) => Uint8Array][] = [
+    ["lut-table-past-the-params", field(C.OP_LUT, C.O_WEIGHTS, 0xfffffff0)],
+    ["channel-affine-misaligned-bias", field(C.OP_CHANNEL_AFFINE, C.O_BIAS, 4)],
+    ["softmax-r-above-one", field(C.OP_SOFTMAX, C.O_WEIGHTS, C.EXP_ONE + 1)],
+    ["log-softmax-reserved-field", field(C.OP_LOG_SOFTMAX, C.O_RESERVED2, 1)],
+  ];
+  return edits.map(([name, edit]) => {
+    const model = edit(base.model.slice());
+    return { name: `${base.name}/${name}`, model, input: base.input, ...verdict(model) };
+  });
 }
 
 /** A handful of corruptions of a valid model, each with the reader's status and offset. */
@@ -79,15 +122,7 @@ export function malformedCases(base: ValidCase): MalformedCase[] {
   ];
   const cases = edits.map(([name, edit]): MalformedCase => {
     const model = edit(base.model.slice());
-    let status = 0;
-    let offset = -1;
-    try {
-      readModel(model);
-    } catch (e) {
-      if (!(e instanceof ModelFormatError)) throw e;
-      ({ status, offset } = e);
-    }
-    return { name: `${base.name}/${name}`, model, input: base.input, status, offset };
+    return { name: `${base.name}/${name}`, model, input: base.input, ...verdict(model) };
   });
   // A well-formed file whose activations do not fit the module's arena: only load() can tell.
   const huge = base.model.slice();

@@ -1,13 +1,21 @@
-// Relu and Clip ([0, 6] is ReLU6, [0, +inf) ReLU): the output clamp of the node before them, or a
-// standalone activation (src/onnx/fuse.ts).
-import type { Activation } from "../../graph/ir.js";
+// Relu and Clip: the output clamp of the node before them, or a standalone activation
+// (src/onnx/fuse.ts), for Relu and the Clip ranges [0, 6] (ReLU6) and [0, +inf) (ReLU); any
+// other Clip range is an element-wise clip (a LUT op), and Clip without bounds an alias.
 import type { Converter, OnnxNode } from "../node.js";
+import { emitElementwise } from "./elementwise.js";
 
 export const relu: Converter = (node) => node.fuse({ kind: "activation", activation: "relu" });
 
-export const clip: Converter = (node) => node.fuse({ kind: "activation", activation: clipActivation(node) });
+export const clip: Converter = (node) => {
+  const { min, max } = clipRange(node);
+  if (min === 0 && max === 6) return node.fuse({ kind: "activation", activation: "relu6" });
+  if (min === 0 && max === Infinity) return node.fuse({ kind: "activation", activation: "relu" });
+  if (min === -Infinity && max === Infinity) return node.alias(node.value(0).name);
+  if (!(min <= max)) throw node.error(`Clip range [${min}, ${max}] is empty`);
+  emitElementwise(node, { name: "clip", ...(min > -Infinity ? { min } : {}), ...(max < Infinity ? { max } : {}) });
+};
 
-function clipActivation(node: OnnxNode): Activation {
+function clipRange(node: OnnxNode): { min: number; max: number } {
   // Opset < 11: attributes min/max; opset >= 11: optional constant inputs 1 and 2.
   const bound = (position: number, attribute: string, fallback: number): number => {
     if (node.hasAttribute(attribute)) return node.float(attribute, fallback);
@@ -16,9 +24,5 @@ function clipActivation(node: OnnxNode): Activation {
     if (constant.values.length !== 1) throw node.error(`${attribute} must be a scalar`);
     return constant.values[0]!;
   };
-  const min = bound(1, "min", -Infinity);
-  const max = bound(2, "max", Infinity);
-  if (min === 0 && max === 6) return "relu6";
-  if (min === 0 && max === Infinity) return "relu";
-  throw node.error(`Clip range [${min}, ${max}] is not supported; supported: [0, 6] (ReLU6) and [0, +inf) (ReLU)`);
+  return { min: bound(1, "min", -Infinity), max: bound(2, "max", Infinity) };
 }

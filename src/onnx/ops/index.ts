@@ -10,7 +10,10 @@ import { conv } from "./conv.js";
 import { flatten, reshape } from "./flatten.js";
 import { adderGemm, gemm, matMul } from "./gemm.js";
 import { identity } from "./identity.js";
+import { elementwise } from "./elementwise.js";
 import { globalAveragePool, pool } from "./pool.js";
+import { prelu } from "./prelu.js";
+import { softmax } from "./softmax.js";
 
 export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Converter>([
   ["Conv", conv("conv2d")],
@@ -19,6 +22,21 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Conver
   ["BatchNormalization", batchNormalization],
   ["Relu", relu],
   ["Clip", clip],
+  ["LeakyRelu", elementwise("leaky_relu", ["alpha"])],
+  ["PRelu", prelu],
+  ["Sigmoid", elementwise("sigmoid")],
+  ["Tanh", elementwise("tanh")],
+  ["HardSigmoid", elementwise("hard_sigmoid", ["alpha", "beta"])],
+  ["HardSwish", elementwise("hard_swish")],
+  ["Elu", elementwise("elu", ["alpha"])],
+  ["Selu", elementwise("selu", ["alpha", "gamma"])],
+  ["Softplus", elementwise("softplus")],
+  ["Softsign", elementwise("softsign")],
+  ["Neg", elementwise("neg")],
+  ["Exp", elementwise("exp")],
+  ["Abs", elementwise("abs")],
+  ["Softmax", softmax("softmax")],
+  ["LogSoftmax", softmax("log_softmax")],
   ["MaxPool", pool("max_pool")],
   ["AveragePool", pool("avg_pool")],
   ["GlobalAveragePool", globalAveragePool],
