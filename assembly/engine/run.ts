@@ -1,7 +1,7 @@
 // invoke(): run the loaded model's ops in table order.
 import {
   O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
-  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
+  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_PAD, OP_CONCAT, STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import { loaded, opCount, fetchOp, clearOpSlots } from "./state";
 import { STREAMED } from "./source";
@@ -9,6 +9,8 @@ import { convLike } from "../ops/conv_common";
 import { pool2d, globalAvgPool } from "../ops/pool";
 import { add } from "../ops/add";
 import { reshape } from "../ops/reshape";
+import { pad } from "../ops/pad";
+import { concat } from "../ops/concat";
 
 /** STATUS_OK, STATUS_NOT_LOADED, or (stream flavour) STATUS_READ_FAILED from the embedder. */
 export function runModel(): i32 {
@@ -36,6 +38,12 @@ function runOps(): i32 {
       case OP_GLOBAL_AVG_POOL: globalAvgPool(op); break;
       case OP_ADD: add(op); break;
       case OP_RESHAPE: reshape(op); break;
+      case OP_PAD: pad(op); break;
+      case OP_CONCAT: {
+        const status = concat(op);
+        if (status != STATUS_OK) return status;
+        break;
+      }
     }
   }
   return STATUS_OK;

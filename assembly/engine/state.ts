@@ -8,7 +8,7 @@
 // read slack.
 import {
   T_HEIGHT, T_WIDTH, T_CHANNELS, T_ZERO_POINT, T_OFFSET, TENSOR_RECORD_SIZE, OP_RECORD_SIZE,
-  O_INPUT0, O_INPUT1, O_OUTPUT, O_OPCODE, NO_TENSOR,
+  O_INPUT0, O_INPUT1, O_OUTPUT, O_OPCODE, O_INPUT_LIST, INPUT_ENTRY_SIZE, NO_TENSOR,
 } from "../../src/format/constants";
 import { STREAMED, readModel } from "./source";
 
@@ -43,6 +43,8 @@ export const IO_RECORDS_BYTES: usize = 2 * TENSOR_RECORD_SIZE;
 let ioRecords: usize = 0;
 /** Tensor index held by each of TENSOR_SLOTS (NO_TENSOR when none). */
 const slotIndex = memory.data(3 * 4, 4);
+/** Stream flavour: the input list entry being run (a concat's). */
+const ENTRY_SLOT: usize = memory.data(INPUT_ENTRY_SIZE, 8);
 
 /** Stream flavour: read the model input's and output's records to `at` (the arena's start). */
 export function keepIoRecords(at: usize): bool {
@@ -74,6 +76,7 @@ export function clearOpSlots(): void {
   memory.fill(OP_SLOT, 0, OP_RECORD_SIZE);
   memory.fill(TENSOR_SLOTS, 0, 3 * TENSOR_RECORD_SIZE);
   memory.fill(slotIndex, 0, 3 * 4);
+  memory.fill(ENTRY_SLOT, 0, INPUT_ENTRY_SIZE);
 }
 
 /**
@@ -92,6 +95,24 @@ function fetchTensor(slot: usize, field: usize): bool {
   const index = <u32>load<u16>(OP_SLOT + field);
   store<u32>(slotIndex + (slot << 2), index);
   return index == NO_TENSOR || readModel(TENSOR_SLOTS + slot * TENSOR_RECORD_SIZE, TENSOR_RECORD_SIZE, tensorTable + <usize>index * TENSOR_RECORD_SIZE);
+}
+
+/** Entry `i` of the current op's input list; 0 when the embedder could not read it. */
+export function fetchListEntry(op: usize, i: u32): usize {
+  const at = paramsBase + <usize>load<u32>(op + O_INPUT_LIST) + <usize>i * INPUT_ENTRY_SIZE;
+  if (!STREAMED) return at;
+  return readModel(ENTRY_SLOT, INPUT_ENTRY_SIZE, at) ? ENTRY_SLOT : 0;
+}
+
+/**
+ * The record of tensor `index`, an input of the current op's list (stream flavour: read into
+ * input1's slot, which a list op does not use); 0 when the embedder could not read it.
+ */
+export function fetchListTensor(index: u32): usize {
+  const at = tensorTable + <usize>index * TENSOR_RECORD_SIZE;
+  if (!STREAMED) return at;
+  const slot = TENSOR_SLOTS + TENSOR_RECORD_SIZE;
+  return readModel(slot, TENSOR_RECORD_SIZE, at) ? slot : 0;
 }
 
 /** The current op's opcode. */

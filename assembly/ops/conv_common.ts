@@ -11,7 +11,7 @@
 // multiply ops skip them (they contribute (z_x − z_x)·qw = 0).
 import {
   O_OPCODE, O_INPUT0, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H, O_STRIDE_W, O_DILATION_H,
-  O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT,
+  O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_OUT_STRIDE,
   TRAIT_ADDER, TRAIT_TO_1X1, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import {
@@ -106,6 +106,9 @@ export function convLike(op: usize): i32 {
   const shift = <i32>load<u8>(op + O_SHIFT);
   const zx = tensorZeroPoint(tin), zOut = tensorZeroPoint(tout);
   const x = tensorData(tin), out = tensorData(tout);
+  // output pixels N bytes apart, or further when the output is a slice of a wider tensor
+  const stride = load<u32>(op + O_OUT_STRIDE);
+  const outStride = stride != 0 ? <usize>stride : <usize>N;
   const rowBytes = kw * C;
   const filterBytes = kh * rowBytes;
   const blockSize = blockFilters(N, filterBytes);
@@ -166,10 +169,10 @@ export function convLike(op: usize): i32 {
           }
         }
         requantizePixel(adder, ACC, y, filters, blockBias, blockMult, shift, zOut, lo, hi);
-        y += <usize>N;
+        y += outStride;
         if (pixels == 2) {
           requantizePixel(adder, ACC_PIXEL_2, y, filters, blockBias, blockMult, shift, zOut, lo, hi);
-          y += <usize>N;
+          y += outStride;
           ow++;
         }
       }

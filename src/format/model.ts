@@ -11,7 +11,13 @@ export type OpKind =
   | "avg_pool"
   | "global_avg_pool"
   | "add"
-  | "reshape";
+  | "reshape"
+  | "pad"
+  | "concat";
+
+/** What PAD's added rows and columns hold (docs/SPEC.md, PAD), in PAD_MODE_* order. */
+export const PAD_MODES = ["constant", "edge", "reflect", "wrap"] as const;
+export type PadMode = (typeof PAD_MODES)[number];
 
 /** An int8 NHWC activation tensor (batch 1) on the grid x = scale·(q − zeroPoint). */
 export interface QTensor {
@@ -42,7 +48,7 @@ export interface Geometry {
 
 export interface QOp extends Geometry {
   kind: OpKind;
-  /** Tensor indices. input1 is used by "add" only. */
+  /** Tensor indices. input1 is used by "add" only; "concat" lists all its inputs in `inputs` (input0 first). */
   input0: number;
   input1?: number;
   output: number;
@@ -55,9 +61,20 @@ export interface QOp extends Geometry {
   /** Conv-like ops: per output channel. */
   bias?: Int32Array;
   mult?: Int32Array;
+  /**
+   * Conv-like ops: bytes from one output pixel to the next when the output is written into a
+   * wider tensor (a channel slice of a concat's output, docs/FORMAT.md); absent: its channels.
+   */
+  outputStride?: number;
   /** add: multipliers of input0 and input1. */
   mult0?: number;
   mult1?: number;
+  /** pad: the fill byte (constant mode; on the input's grid) and the mode. */
+  padValue?: number;
+  padMode?: PadMode;
+  /** concat: every input in channel order (inputs[0] = input0), and each one's multiplier onto the output grid. */
+  inputs?: number[];
+  mults?: number[];
   /** Optional name kept by the host (not stored in the file). */
   name?: string;
 }

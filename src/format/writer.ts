@@ -9,7 +9,7 @@ import { crc32 } from "./crc32.js";
 import { ModelFormatError, ModelPackError } from "./errors.js";
 import { GEOMETRY_FIELDS, align16, canonicalOffsets } from "./layout.js";
 import { OPS, has, hasFilters, paramLengths } from "../ops/table.js";
-import type { QModel, QOp, QTensor } from "./model.js";
+import { PAD_MODES, type QModel, type QOp, type QTensor } from "./model.js";
 import { readModel } from "./reader.js";
 
 interface IntRange {
@@ -87,8 +87,25 @@ function checkOpEncodable(model: QModel, op: QOp, index: number): void {
     checkArray(op.weights, Int8Array, lengths.weights, `${what} weights`);
     checkArray(op.bias, Int32Array, lengths.bias, `${what} bias`);
     checkArray(op.mult, Int32Array, lengths.mult, `${what} mult`);
+    if (op.outputStride !== undefined) checkInt(op.outputStride, U32, `${what} outputStride`);
   } else {
-    checkAbsent(op, ["weights", "bias", "mult"], what);
+    checkAbsent(op, ["weights", "bias", "mult", "outputStride"], what);
+  }
+  if (has(op.kind, C.TRAIT_PADS)) {
+    checkInt(op.padValue, I8, `${what} padValue`);
+    if (!PAD_MODES.includes(op.padMode!)) throw new ModelPackError(`${what} padMode: expected one of ${PAD_MODES.join(", ")}, found ${String(op.padMode)}`);
+  } else {
+    checkAbsent(op, ["padValue", "padMode"], what);
+  }
+  if (has(op.kind, C.TRAIT_INPUT_LIST)) {
+    const { inputs, mults } = op;
+    if (!Array.isArray(inputs) || inputs.length < 2) throw new ModelPackError(`${what} inputs: expected a list of 2 or more tensor indices, found ${String(inputs)}`);
+    inputs.forEach((t, i) => checkInt(t, tensorIndex, `${what} inputs[${i}]`));
+    if (inputs[0] !== op.input0) throw new ModelPackError(`${what} inputs[0]: expected input0 ${op.input0}, found ${inputs[0]}`);
+    if (!Array.isArray(mults) || mults.length !== inputs.length) throw new ModelPackError(`${what} mults: expected ${inputs.length} multipliers, found ${String(mults?.length)}`);
+    mults.forEach((m, i) => checkInt(m, I32, `${what} mults[${i}]`));
+  } else {
+    checkAbsent(op, ["inputs", "mults"], what);
   }
 }
 
@@ -103,19 +120,19 @@ function checkModelEncodable(model: QModel): void {
   model.ops.forEach((op, i) => checkOpEncodable(model, op, i));
 }
 
-/** Where each conv-like op's arrays go, relative to the params section: op order, each aligned to 16. */
-function placeParams(model: QModel): { offsets: ({ weights: number; bias: number; mult: number } | undefined)[]; size: number } {
+/** Where each op's arrays go, relative to the params section (conv-like ops' three, a concat's input list): op order, each aligned to 16. */
+function placeParams(model: QModel): { offsets: ({ weights: number; bias: number; mult: number } | { list: number } | undefined)[]; size: number } {
   let size = 0;
   const place = (bytes: number): number => {
     const at = size;
     size = align16(size + bytes);
     return at;
   };
-  const offsets = model.ops.map((op) =>
-    hasFilters(op.kind)
-      ? { weights: place(op.weights!.length), bias: place(4 * op.bias!.length), mult: place(4 * op.mult!.length) }
-      : undefined,
-  );
+  const offsets = model.ops.map((op) => {
+    if (hasFilters(op.kind)) return { weights: place(op.weights!.length), bias: place(4 * op.bias!.length), mult: place(4 * op.mult!.length) };
+    if (has(op.kind, C.TRAIT_INPUT_LIST)) return { list: place(C.INPUT_ENTRY_SIZE * op.inputs!.length) };
+    return undefined;
+  });
   return { offsets, size };
 }
 
@@ -163,17 +180,28 @@ export function packModel(model: QModel): Uint8Array {
     view.setInt8(at + C.O_ACT_MAX, op.actMax);
     view.setUint8(at + C.O_SHIFT, op.shift);
     const placed = params.offsets[i];
-    if (placed) {
+    const base = sections.params;
+    if (placed && "weights" in placed) {
       view.setUint32(at + C.O_WEIGHTS, placed.weights, true);
       view.setUint32(at + C.O_BIAS, placed.bias, true);
       view.setUint32(at + C.O_MULT, placed.mult, true);
-      const base = sections.params;
+      view.setUint32(at + C.O_OUT_STRIDE, op.outputStride ?? 0, true);
       bytes.set(new Uint8Array(op.weights!.buffer, op.weights!.byteOffset, op.weights!.length), base + placed.weights);
       op.bias!.forEach((v, k) => view.setInt32(base + placed.bias + 4 * k, v, true));
       op.mult!.forEach((v, k) => view.setInt32(base + placed.mult + 4 * k, v, true));
+    } else if (placed) {
+      view.setUint32(at + C.O_INPUT_LIST, placed.list, true);
+      view.setUint32(at + C.O_INPUT_COUNT, op.inputs!.length, true);
+      op.inputs!.forEach((t, k) => {
+        view.setUint16(base + placed.list + C.INPUT_ENTRY_SIZE * k + C.IE_TENSOR, t, true);
+        view.setInt32(base + placed.list + C.INPUT_ENTRY_SIZE * k + C.IE_MULT, op.mults![k]!, true);
+      });
     } else if (has(op.kind, C.TRAIT_TWO_INPUTS)) {
       view.setInt32(at + C.O_WEIGHTS, op.mult0!, true);
       view.setInt32(at + C.O_BIAS, op.mult1!, true);
+    } else if (has(op.kind, C.TRAIT_PADS)) {
+      view.setInt32(at + C.O_PAD_VALUE, op.padValue!, true);
+      view.setUint32(at + C.O_PAD_MODE, PAD_MODES.indexOf(op.padMode!), true);
     }
   });
 

@@ -1,5 +1,5 @@
-export type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape, SimpleNode } from "./ir.js";
-export { GraphBuilder, type ConvOptions, type DenseOptions, type Padding, type PoolOptions } from "./builder.js";
+export type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, PadMode, PadNode, PoolNode, Shape, SimpleNode } from "./ir.js";
+export { GraphBuilder, type ConvOptions, type DenseOptions, type Padding, type PadOptions, type PoolOptions } from "./builder.js";
 export { GraphError, inferShapes, isDenseNode, nodeOutputShape, sameShape, shapeSize, windowOutput } from "./shapes.js";
 export { applyActivation, convLikeRaw, finishConvLike, runNode } from "./float_ops.js";
 export { FloatRunner, runFloat, runFloatAll } from "./float_reference.js";

@@ -2,6 +2,7 @@
 // runs and what the quantizer turns into a QModel. Tensors are NHWC with batch 1 throughout;
 // weights keep the PyTorch/ONNX layout [out][in][kh][kw] (OIHW) so imported models need no
 // reordering until the packer.
+import type { PadMode } from "../format/model.js";
 
 export type Activation = "none" | "relu" | "relu6";
 
@@ -60,11 +61,25 @@ export interface PoolNode extends NodeBase {
   pads: [number, number, number, number];
 }
 
-export interface SimpleNode extends NodeBase {
-  op: "global_avg_pool" | "add" | "flatten";
+/** What the added rows and columns of a pad hold: ONNX Pad's modes (docs/SPEC.md, PAD). */
+export type { PadMode };
+
+/** Rows and columns added around the input (ONNX Pad on H and W). */
+export interface PadNode extends NodeBase {
+  op: "pad";
+  /** [top, left, bottom, right], each ≥ 0 */
+  pads: [number, number, number, number];
+  mode: PadMode;
+  /** The value of the added pixels in constant mode (0 otherwise). */
+  value: number;
 }
 
-export type GraphNode = ConvNode | DenseNode | PoolNode | SimpleNode;
+/** "concat": two or more inputs of the same height and width, side by side along channels. */
+export interface SimpleNode extends NodeBase {
+  op: "global_avg_pool" | "add" | "flatten" | "concat";
+}
+
+export type GraphNode = ConvNode | DenseNode | PoolNode | PadNode | SimpleNode;
 
 export interface Graph {
   inputName: string;

@@ -5,7 +5,7 @@
 // which the kernel's loader reads too (assembly/engine/ops.ts), so both sides check a record by
 // the same description. Adding an op: docs/ADDING_AN_OP.md.
 import * as C from "../format/constants.js";
-import type { Geometry, OpKind, QTensor } from "../format/model.js";
+import type { Geometry, OpKind, QOp, QTensor } from "../format/model.js";
 import type { GraphNode } from "../graph/ir.js";
 
 type Shape = Pick<QTensor, "height" | "width" | "channels">;
@@ -31,6 +31,8 @@ export const OPS: Readonly<Record<OpKind, OpInfo>> = {
   global_avg_pool: { opcode: C.OP_GLOBAL_AVG_POOL, traits: C.OP_GLOBAL_AVG_POOL_TRAITS, graphOp: "global_avg_pool", summary: "rounded mean of each channel over H·W" },
   add: { opcode: C.OP_ADD, traits: C.OP_ADD_TRAITS, graphOp: "add", summary: "residual add: both inputs rescaled onto the output grid" },
   reshape: { opcode: C.OP_RESHAPE, traits: C.OP_RESHAPE_TRAITS, graphOp: "flatten", summary: "the same bytes under another shape (Flatten, Reshape)" },
+  pad: { opcode: C.OP_PAD, traits: C.OP_PAD_TRAITS, graphOp: "pad", summary: "rows and columns added around the input: a fill byte, or the input's edge, mirror image or repetition" },
+  concat: { opcode: C.OP_CONCAT, traits: C.OP_CONCAT_TRAITS, graphOp: "concat", summary: "inputs side by side along channels, each rescaled onto the output grid" },
 };
 
 /** Every op kind, in opcode order. */
@@ -58,6 +60,25 @@ export const hasFilters = (kind: OpKind): boolean => has(kind, C.TRAIT_FILTERS);
 export const isDense = (kind: OpKind): boolean => has(kind, C.TRAIT_FILTERS | C.TRAIT_TO_1X1);
 export const isAdder = (kind: OpKind): boolean => has(kind, C.TRAIT_ADDER);
 
+/** The tensors an op reads, in order: input0, then input1 (add) or the rest of its input list (concat). */
+export function opInputs(op: Pick<QOp, "kind" | "input0" | "input1" | "inputs">): number[] {
+  if (has(op.kind, C.TRAIT_INPUT_LIST)) return op.inputs ?? [op.input0];
+  return op.input1 === undefined ? [op.input0] : [op.input0, op.input1];
+}
+
+/**
+ * Where each of a concat's inputs goes in the output: its first channel, and whether it already
+ * lies there — in place, its offset the output's plus that channel (docs/FORMAT.md, CONCAT).
+ */
+export function concatSlices(inputs: readonly Pick<QTensor, "offset" | "channels">[], output: Pick<QTensor, "offset">): { channel: number; inPlace: boolean }[] {
+  let channel = 0;
+  return inputs.map((t) => {
+    const slice = { channel, inPlace: t.offset === output.offset + channel };
+    channel += t.channels;
+    return slice;
+  });
+}
+
 /** Bytes of one filter's weights: the window's taps over every input channel (dense: the whole input). */
 export function filterBytes(op: { kind: OpKind } & Pick<Geometry, "kernelH" | "kernelW">, input: Shape): number {
   return isDense(op.kind) ? input.height * input.width * input.channels : op.kernelH * op.kernelW * input.channels;
@@ -76,11 +97,15 @@ export function windowOutputSize(input: number, kernel: number, stride: number, 
 
 /**
  * The output shape an op's input and geometry give; a filtered op's channel count is its
- * filter count, which only `out` knows. An ELEMENTS op fixes only the element count: `out` itself.
+ * filter count, which only `out` knows, and so is a concat's (the sum over its list). An
+ * ELEMENTS op fixes only the element count: `out` itself.
  */
 export function expectedOutputShape(op: { kind: OpKind } & Geometry, input: Shape, out: Shape): Shape {
   if (has(op.kind, C.TRAIT_ELEMENTS)) return out;
-  const channels = hasFilters(op.kind) ? out.channels : input.channels;
+  if (has(op.kind, C.TRAIT_PADS)) {
+    return { height: input.height + op.padTop + op.padBottom, width: input.width + op.padLeft + op.padRight, channels: input.channels };
+  }
+  const channels = hasFilters(op.kind) || has(op.kind, C.TRAIT_INPUT_LIST) ? out.channels : input.channels;
   if (has(op.kind, C.TRAIT_TO_1X1)) return { height: 1, width: 1, channels };
   if (!has(op.kind, C.TRAIT_WINDOW)) return { height: input.height, width: input.width, channels };
   return {

@@ -4,7 +4,7 @@
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "../../src/format/model.js";
 import { tensorBytes } from "../../src/format/model.js";
 import { UNIT_GEOMETRY, align16 } from "../../src/format/layout.js";
-import { paramLengths, windowOutputSize } from "../../src/ops/table.js";
+import { opInputs, paramLengths, windowOutputSize } from "../../src/ops/table.js";
 import { runAccumulators, runOp } from "../../src/reference/interpreter.js";
 
 /** Small deterministic PRNG (mulberry32). */
@@ -56,7 +56,7 @@ export class ModelBuilder {
 
   private push(op: QOp): number {
     this.ops.push(op);
-    this.values[op.output] = runOp(this.partial, op, this.values[op.input0], op.input1 === undefined ? undefined : this.values[op.input1]);
+    this.values[op.output] = runOp(this.partial, op, opInputs(op).map((t) => this.values[t]!));
     return op.output;
   }
 

@@ -3,21 +3,10 @@ import type { QModel } from "../../src/format/model.js";
 import { tensorBytes } from "../../src/format/model.js";
 import { packModel } from "../../src/format/writer.js";
 import { applyArenaPlan, planArena, tensorLifetimes } from "../../src/plan/arena.js";
-import { runOp, runReferenceAll } from "../../src/reference/interpreter.js";
+import { runReferenceAll } from "../../src/reference/interpreter.js";
+import { runInArena } from "../../src/reference/arena.js";
 import { sampleModel } from "../format/helpers.js";
 import { randomInput, randomModel, resnet20Model } from "../format/models.js";
-
-/** Runs the model with every tensor at its planned offset in one shared arena; returns each op's output as written. */
-function runInArena(model: QModel, input: Int8Array): Int8Array[] {
-  const arena = new Int8Array(model.activationBytes);
-  const at = (t: number): Int8Array => arena.subarray(model.tensors[t].offset, model.tensors[t].offset + tensorBytes(model.tensors[t]));
-  at(model.input).set(input);
-  return model.ops.map((op) => {
-    const y = runOp(model, op, at(op.input0).slice(), op.input1 === undefined ? undefined : at(op.input1).slice());
-    at(op.output).set(y);
-    return y;
-  });
-}
 
 function checkPlan(model: QModel, align = 16): { peak: number; lowerBound: number } {
   const plan = planArena(model, { align });
@@ -40,7 +29,7 @@ function checkPlan(model: QModel, align = 16): { peak: number; lowerBound: numbe
   // running in one shared arena gives the reference's bytes at every op
   const input = randomInput(model, 1);
   const reference = runReferenceAll(model, input);
-  runInArena(planned, input).forEach((y, k) => expect(y, `op ${k}`).toEqual(reference[model.ops[k].output]));
+  runInArena(planned, input).opOutputs.forEach((y, k) => expect(y, `op ${k}`).toEqual(reference[model.ops[k].output]));
   return { peak: plan.activationBytes, lowerBound: plan.lowerBound };
 }
 

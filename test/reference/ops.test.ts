@@ -172,7 +172,7 @@ describe("ADD", () => {
     const b = Int8Array.of(8, -128, 127, -2, -2);
     // v = 30 − 20 = 10 → 5 → 10;  v = 378 + 252 = 630 → 315 → 127 (saturated);  v = −387 − 258 = −645 → −322 → −128;
     // v = 3 → 1.5 → 2 → 7;  v = −3 → −1.5 → −1 → 4
-    expect([...runOp(model, model.ops[0], a, b)]).toEqual([10, 127, -128, 7, 4]);
+    expect([...runOp(model, model.ops[0], [a, b])]).toEqual([10, 127, -128, 7, 4]);
   });
 });
 
