@@ -67,7 +67,7 @@ describe("random networks 0..19 (conformance fixtures)", () => {
         if ("batchNorm" in n && n.batchNorm && n.batchNorm.gamma.some((g) => g < 0)) features.add("some γ negative");
       }
     }
-    expect([...ops].sort()).toEqual(["add", "adder_conv2d", "adder_dense", "avg_pool", "conv2d", "dense", "flatten", "global_avg_pool", "max_pool"]);
+    expect([...ops].sort()).toEqual(["add", "adder_conv2d", "adder_dense", "avg_pool", "concat", "conv2d", "dense", "flatten", "global_avg_pool", "max_pool", "pad"]);
     for (const f of ["k1", "k3", "k5", "s1", "s2", "dilation", "asymmetric pads", "pad 2", "odd channels", "all γ negative", "some γ negative", "act:relu", "act:relu6", "act:none"]) {
       expect(features, f).toContain(f);
     }
