@@ -5,3 +5,4 @@ export { applyActivation, convLikeRaw, finishConvLike, runNode } from "./float_o
 export { FloatRunner, runFloat, runFloatAll } from "./float_reference.js";
 export { channelAffine } from "./affine.js";
 export { oihwToOhwi } from "./layout.js";
+export { foldPads } from "./fold_pads.js";

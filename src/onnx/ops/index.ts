@@ -5,11 +5,13 @@ import type { Converter } from "../node.js";
 import { clip, relu } from "./activation.js";
 import { add } from "./add.js";
 import { batchNormalization } from "./batch_norm.js";
+import { concat } from "./concat.js";
 import { constant } from "./constant.js";
 import { conv } from "./conv.js";
 import { flatten, reshape } from "./flatten.js";
 import { adderGemm, gemm, matMul } from "./gemm.js";
 import { identity } from "./identity.js";
+import { pad } from "./pad.js";
 import { globalAveragePool, pool } from "./pool.js";
 
 export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Converter>([
@@ -23,6 +25,8 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Conver
   ["AveragePool", pool("avg_pool")],
   ["GlobalAveragePool", globalAveragePool],
   ["Add", add],
+  ["Pad", pad],
+  ["Concat", concat],
   ["Flatten", flatten],
   ["Reshape", reshape],
   ["Identity", identity],
