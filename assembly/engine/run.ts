@@ -3,7 +3,7 @@ import {
   O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
   OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_PAD, OP_CONCAT, STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
 } from "../../src/format/constants";
-import { loaded, opCount, fetchOp, clearOpSlots } from "./state";
+import { loaded, opCount, fetchOp, clearOpSlots, inputTensor, tensorRecord, tensorData, tensorSize, activationBase, scratchBase } from "./state";
 import { STREAMED } from "./source";
 import { convLike } from "../ops/conv_common";
 import { pool2d, globalAvgPool } from "../ops/pool";
@@ -21,6 +21,12 @@ export function runModel(): i32 {
 
 function runOps(): i32 {
   if (!loaded) return STATUS_NOT_LOADED;
+  // bytes no op writes read as 0, every invoke alike (docs/FORMAT.md): a strided output leaves
+  // gaps, and a concat may read an input in place where its producer wrote nothing
+  const input = tensorData(tensorRecord(inputTensor));
+  const inputEnd = input + <usize>tensorSize(tensorRecord(inputTensor));
+  memory.fill(activationBase, 0, input - activationBase);
+  memory.fill(inputEnd, 0, scratchBase - inputEnd);
   for (let i = 0; i < opCount; i++) {
     const op = fetchOp(i);
     if (op == 0) return STATUS_READ_FAILED;
