@@ -4,7 +4,7 @@
 // |x − w| and its accumulation in an adder layer. Throughput figures (G ops/s) count taps, as
 // the yardsticks in the brief do (M·N·K for an M-pixel, N-filter, K-deep layer).
 
-import { TRAIT_POOL, TRAIT_TO_1X1, TRAIT_TWO_INPUTS } from "../format/constants.js";
+import { TRAIT_INPUT_LIST, TRAIT_POOL, TRAIT_TO_1X1, TRAIT_TWO_INPUTS } from "../format/constants.js";
 import { type QModel, type QOp, tensorBytes } from "../format/model.js";
 import { filterBytes, has, hasFilters, isAdder } from "../ops/table.js";
 
@@ -30,6 +30,8 @@ export function countOp(model: QModel, op: QOp): OpCount {
   if (has(op.kind, TRAIT_POOL)) return { taps: 0, multiplications: 0, additions: outputs * op.kernelH * op.kernelW };
   if (has(op.kind, TRAIT_TO_1X1)) return { taps: 0, multiplications: 0, additions: tensorBytes(input) }; // global pooling
   if (has(op.kind, TRAIT_TWO_INPUTS)) return { taps: 0, multiplications: 2 * outputs, additions: 2 * outputs };
+  // a concat rescales each value (a multiply and a rounding add); copies and pads compute nothing
+  if (has(op.kind, TRAIT_INPUT_LIST)) return { taps: 0, multiplications: outputs, additions: outputs };
   return { taps: 0, multiplications: 0, additions: 0 };
 }
 

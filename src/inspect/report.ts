@@ -2,7 +2,7 @@
 // and the file layout. Built as data (for --json) and rendered as text.
 
 import { describeLayout, type FileLayout } from "../format/describe.js";
-import { hasFilters } from "../ops/table.js";
+import { hasFilters, opInputs } from "../ops/table.js";
 import { type QModel, tensorBytes } from "../format/model.js";
 import { readModel } from "../format/reader.js";
 import { liveBytesLowerBound, tensorLifetimes } from "../plan/arena.js";
@@ -64,7 +64,7 @@ export function renderReport(r: ModelReport): string {
   lines.push("", "layers:");
   const layerRows = [["#", "op", "in -> out", "kernel/stride/pad", "clamp", "shift", "taps", "mul", "add"]];
   model.ops.forEach((op, i) => {
-    const inputs = [op.input0, ...(op.input1 !== undefined ? [op.input1] : [])].map((t) => `t${t}`).join("+");
+    const inputs = opInputs(op).map((t) => `t${t}`).join("+");
     const c = r.perOp[i]!;
     layerRows.push([
       String(i),
