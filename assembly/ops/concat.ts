@@ -1,8 +1,9 @@
 // CONCAT (docs/SPEC.md): the inputs side by side along channels, each rescaled onto the output
 // grid by its own multiplier: out = clamp(z_out + (((q − z_i)·mult_i + 2^(shift−1)) >> shift)).
-// An input already on the output grid (mult_i = 2^shift, z_i = z_out, no clamp) is copied, and
-// not even that when it lies in place: a producer wrote it into its slice of the output
-// (docs/FORMAT.md). An input in place that needs rescaling is rescaled where it lies.
+// An input already on the output grid (mult_i = 2^shift, z_i = z_out, no clamp) that lies in
+// place is left as it is: its producer wrote it into its slice of the output (docs/FORMAT.md);
+// every other input goes through the rule (which copies an input on the output grid), one
+// lying in place where it lies.
 import {
   O_OUTPUT, O_INPUT_COUNT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, IE_TENSOR, IE_MULT, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
@@ -34,8 +35,9 @@ export function concat(op: usize): i32 {
     const src = tensorData(t);
     // in place, the input's pixels are the output's, outChannels apart
     const srcStride = src == dst ? outChannels : c;
+    // on the output grid and in place, the input is already what the output holds
     const same = <i64>mult == <i64>1 << <i64>shift && zIn == zOut && lo == -128 && hi == 127;
-    if (!same) {
+    if (!same || src != dst) {
       for (let p: usize = 0; p < pixels; p++) {
         const from = src + p * srcStride, to = dst + p * outChannels;
         for (let k: usize = 0; k < c; k++) {
@@ -43,8 +45,6 @@ export function concat(op: usize): i32 {
           store<i8>(to + k, clampOut(zOut, (v + round) >> <i64>shift, lo, hi));
         }
       }
-    } else if (src != dst) {
-      for (let p: usize = 0; p < pixels; p++) memory.copy(dst + p * outChannels, src + p * c, c);
     }
     channel += c;
   }
