@@ -30,8 +30,12 @@ export function countOp(model: QModel, op: QOp): OpCount {
   if (has(op.kind, TRAIT_POOL)) return { taps: 0, multiplications: 0, additions: outputs * op.kernelH * op.kernelW };
   if (has(op.kind, TRAIT_TO_1X1)) return { taps: 0, multiplications: 0, additions: tensorBytes(input) }; // global pooling
   if (has(op.kind, TRAIT_TWO_INPUTS)) return { taps: 0, multiplications: 2 * outputs, additions: 2 * outputs };
-  // a concat rescales each value (a multiply and a rounding add); copies and pads compute nothing
-  if (has(op.kind, TRAIT_INPUT_LIST)) return { taps: 0, multiplications: outputs, additions: outputs };
+  // a concat rescales each value of an input not on its grid (a multiply and a rounding add);
+  // copies and pads compute nothing
+  if (has(op.kind, TRAIT_INPUT_LIST)) {
+    const rescaled = op.inputs!.reduce((sum, t, i) => (op.mults![i] === 2 ** op.shift && model.tensors[t]!.zeroPoint === output.zeroPoint ? sum : sum + tensorBytes(model.tensors[t]!)), 0);
+    return { taps: 0, multiplications: rescaled, additions: rescaled };
+  }
   return { taps: 0, multiplications: 0, additions: 0 };
 }
 
