@@ -23,8 +23,9 @@ function runOps(): i32 {
   if (!loaded) return STATUS_NOT_LOADED;
   // bytes no op writes read as 0, every invoke alike (docs/FORMAT.md): a strided output leaves
   // gaps, and a concat may read an input in place where its producer wrote nothing
-  const input = tensorData(tensorRecord(inputTensor));
-  const inputEnd = input + <usize>tensorSize(tensorRecord(inputTensor));
+  const record = tensorRecord(inputTensor);
+  const input = tensorData(record);
+  const inputEnd = input + <usize>tensorSize(record);
   memory.fill(activationBase, 0, input - activationBase);
   memory.fill(inputEnd, 0, scratchBase - inputEnd);
   for (let i = 0; i < opCount; i++) {
