@@ -1,7 +1,8 @@
 // invoke(): run the loaded model's ops in table order.
 import {
-  O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
-  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_PAD, OP_CONCAT, STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
+  O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL, OP_AVG_POOL,
+  OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D, OP_PAD, OP_CONCAT,
+  STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import { loaded, opCount, fetchOp, clearOpSlots, inputTensor, tensorRecord, tensorData, tensorSize, activationBase, scratchBase } from "./state";
 import { STREAMED } from "./source";
@@ -35,7 +36,9 @@ function runOps(): i32 {
       case OP_CONV2D:
       case OP_ADDER_CONV2D:
       case OP_DENSE:
-      case OP_ADDER_DENSE: {
+      case OP_ADDER_DENSE:
+      case OP_DEPTHWISE_CONV2D:
+      case OP_ADDER_DEPTHWISE_CONV2D: {
         const status = convLike(op);
         if (status != STATUS_OK) return status;
         break;

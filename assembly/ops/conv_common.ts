@@ -1,4 +1,4 @@
-// The window walk shared by CONV2D, ADDER_CONV2D, DENSE and ADDER_DENSE.
+// The window walk shared by CONV2D, ADDER_CONV2D, DENSE, ADDER_DENSE and the depthwise ops.
 //
 // For each block of filters (./filter_blocks.ts) and each output pixel, every kernel row
 // is cut into runs of bytes that are consecutive in both the NHWC input and the
@@ -8,11 +8,13 @@
 // are one call, each weight load serving both). The inner loops (adder_conv.ts,
 // conv.ts) add each run's sums into ACC, then the pixel's outputs are requantized.
 // Adder ops compare padded taps with the input zero point (|z_x − qw|, not zero);
-// multiply ops skip them (they contribute (z_x − z_x)·qw = 0).
+// multiply ops skip them (they contribute (z_x − z_x)·qw = 0). A depthwise op's filters are its
+// channels (a block of channels, each over its own input channel): depthwise_conv.ts sums a
+// pixel's window.
 import {
   O_OPCODE, O_INPUT0, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H, O_STRIDE_W, O_DILATION_H,
   O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_OUT_STRIDE,
-  TRAIT_ADDER, TRAIT_TO_1X1, STATUS_OK, STATUS_READ_FAILED,
+  TRAIT_ADDER, TRAIT_TO_1X1, TRAIT_DEPTHWISE, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import {
   tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
@@ -20,9 +22,10 @@ import {
 import { ACC, ACC_PIXEL_2, ACC_PIXELS, FILTER_CHUNK, WINDOW, WINDOW_BYTES, ZERO_POINT_RUN, clearAcc } from "./segment";
 import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./adder_conv";
 import { dot_4x16_i32acc, dot_2x4x16_i32acc } from "./conv";
+import { depthwisePixel } from "./depthwise_conv";
 import { requantizeOutput, requantizeOutput4 } from "./requant";
 import { has, opTraits } from "../engine/ops";
-import { blockFilters, fetchBlock, blockWeights, blockBias, blockMult } from "./filter_blocks";
+import { blockFilters, fetchBlock, fetchChannels, blockWeights, blockBias, blockMult, blockTapStride } from "./filter_blocks";
 
 /**
  * `rows` runs of `len` bytes against `filters` filters `filterBytes` apart from `w`: input runs
@@ -91,6 +94,7 @@ export function convLike(op: usize): i32 {
   const traits = opTraits(<i32>load<u8>(op + O_OPCODE));
   const adder = has(traits, TRAIT_ADDER);
   const dense = has(traits, TRAIT_TO_1X1);
+  const depthwise = has(traits, TRAIT_DEPTHWISE);
   const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
   const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
 
@@ -110,7 +114,7 @@ export function convLike(op: usize): i32 {
   const stride = load<u32>(op + O_OUT_STRIDE);
   const outStride = stride != 0 ? <usize>stride : <usize>N;
   const rowBytes = kw * C;
-  const filterBytes = kh * rowBytes;
+  const filterBytes = depthwise ? kh * kw : kh * rowBytes;
   const blockSize = blockFilters(N, filterBytes);
   let status = STATUS_OK;
 
@@ -119,7 +123,7 @@ export function convLike(op: usize): i32 {
   // one block of filters at a time over every output pixel
   for (let n = 0; n < N; n += blockSize) {
     const filters = min(blockSize, N - n);
-    if (!fetchBlock(op, n, filters, filterBytes)) {
+    if (!(depthwise ? fetchChannels(op, n, filters, filterBytes, C) : fetchBlock(op, n, filters, filterBytes))) {
       status = STATUS_READ_FAILED;
       break;
     }
@@ -135,9 +139,11 @@ export function convLike(op: usize): i32 {
         const j1 = max(j0, min(kw, tapsBelow(iwBase, dw, W)));
         const interior = dw == 1 && j0 == 0 && j1 == kw && rowsInside;
         // SIMD: two interior pixels side by side share each weight load
-        const pixels = ASC_FEATURE_SIMD && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
+        const pixels = ASC_FEATURE_SIMD && !depthwise && interior && ow + 1 < OW && iwBase + sw + kw - 1 < W ? 2 : 1;
         clearAcc(filters, pixels);
-        if (pixels == 2) {
+        if (depthwise) {
+          depthwisePixel(op, x + <usize>n, H, W, C, ihBase, iwBase, j0, j1, w, blockTapStride, filters, zx);
+        } else if (pixels == 2) {
           const xp = x + <usize>((ihBase * W + iwBase) * C), xPixelStride = <usize>(sw * C), xRowStride = <usize>(dh * W * C);
           if (adder) sad_2x4x16_u16acc(xp, xPixelStride, xRowStride, w, filterBytes, filters, rowBytes, kh);
           else dot_2x4x16_i32acc(xp, xPixelStride, xRowStride, w, filterBytes, filters, rowBytes, kh, zx);

@@ -115,6 +115,8 @@
 #define ADDERNET_OP_GLOBAL_AVG_POOL (7)
 #define ADDERNET_OP_ADD (8)
 #define ADDERNET_OP_RESHAPE (9)
+#define ADDERNET_OP_DEPTHWISE_CONV2D (10)
+#define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D (11)
 #define ADDERNET_OP_PAD (16)
 #define ADDERNET_OP_CONCAT (17)
 /** The highest opcode; codes up to it that no op has are unknown (BAD_OP) like any other. */
@@ -141,6 +143,11 @@
 #define ADDERNET_TRAIT_TWO_INPUTS (128)
 /** Only the element count of the output is fixed (a reshape). */
 #define ADDERNET_TRAIT_ELEMENTS (256)
+/**
+ * With FILTERS: one filter per channel, output channel c reading input channel c alone (output
+ * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
+ */
+#define ADDERNET_TRAIT_DEPTHWISE (512)
 /**
  * The pad fields add rows and columns around the input (output (H + pad_top + pad_bottom) ×
  * (W + pad_left + pad_right) × C, kernel/stride/dilation 1); 24 holds the fill byte, 28 the mode.
@@ -171,6 +178,10 @@
 #define ADDERNET_OP_ADD_TRAITS (192)
 /** KEEPS_GRID | ELEMENTS */
 #define ADDERNET_OP_RESHAPE_TRAITS (288)
+/** FILTERS | WINDOW | REQUANTIZES | DEPTHWISE */
+#define ADDERNET_OP_DEPTHWISE_CONV2D_TRAITS (585)
+/** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
+#define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D_TRAITS (587)
 /** KEEPS_GRID | PADS */
 #define ADDERNET_OP_PAD_TRAITS (4128)
 /** REQUANTIZES | INPUT_LIST */

@@ -117,6 +117,8 @@ export const OP_AVG_POOL = 6;
 export const OP_GLOBAL_AVG_POOL = 7;
 export const OP_ADD = 8;
 export const OP_RESHAPE = 9;
+export const OP_DEPTHWISE_CONV2D = 10;
+export const OP_ADDER_DEPTHWISE_CONV2D = 11;
 export const OP_PAD = 16;
 export const OP_CONCAT = 17;
 /** The highest opcode; codes up to it that no op has are unknown (BAD_OP) like any other. */
@@ -143,6 +145,11 @@ export const TRAIT_REQUANTIZES = 64;
 export const TRAIT_TWO_INPUTS = 128;
 /** Only the element count of the output is fixed (a reshape). */
 export const TRAIT_ELEMENTS = 256;
+/**
+ * With FILTERS: one filter per channel, output channel c reading input channel c alone (output
+ * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
+ */
+export const TRAIT_DEPTHWISE = 512;
 /**
  * The pad fields add rows and columns around the input (output (H + pad_top + pad_bottom) ×
  * (W + pad_left + pad_right) × C, kernel/stride/dilation 1); 24 holds the fill byte, 28 the mode.
@@ -173,6 +180,10 @@ export const OP_GLOBAL_AVG_POOL_TRAITS = 36;
 export const OP_ADD_TRAITS = 192;
 /** KEEPS_GRID | ELEMENTS */
 export const OP_RESHAPE_TRAITS = 288;
+/** FILTERS | WINDOW | REQUANTIZES | DEPTHWISE */
+export const OP_DEPTHWISE_CONV2D_TRAITS = 585;
+/** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
+export const OP_ADDER_DEPTHWISE_CONV2D_TRAITS = 587;
 /** KEEPS_GRID | PADS */
 export const OP_PAD_TRAITS = 4128;
 /** REQUANTIZES | INPUT_LIST */

@@ -12,6 +12,8 @@ export type OpKind =
   | "global_avg_pool"
   | "add"
   | "reshape"
+  | "depthwise_conv2d"
+  | "adder_depthwise_conv2d"
   | "pad"
   | "concat";
 
@@ -56,7 +58,7 @@ export interface QOp extends Geometry {
   actMax: number;
   /** Requantization shift (conv-like ops and add), 0 otherwise. */
   shift: number;
-  /** Conv-like ops: weights [n][i][j][c] (dense: [n][k]). */
+  /** Conv-like ops: weights [n][i][j][c] (dense: [n][k]; depthwise: [i][j][c], channel fastest). */
   weights?: Int8Array;
   /** Conv-like ops: per output channel. */
   bias?: Int32Array;

@@ -93,9 +93,30 @@ export function buildFireNet(seed = 1, { adder = true }: ZooOptions = {}): Graph
 const ACTIVATIONS: readonly Activation[] = ["relu", "relu6", "none"];
 
 /**
+ * A depthwise k×k conv (adder or multiply) over the channels of `x`, then often a 1×1 conv mixing
+ * them. The depthwise layer takes a bias: this close to the head, a BatchNorm fitted to one of its
+ * nearly constant channels (random weights) multiplies every rounding before it by ten or more.
+ */
+function depthwiseBlock(b: SeededBuilder, rng: Rng, x: string): string {
+  const shape = b.shapeOf(x);
+  const kernel = rng.pick([3, 3, 5]);
+  const dilation = rng.chance(0.2) ? 2 : 1;
+  const pad = (dilation * (kernel - 1)) / 2;
+  const padding: [number, number, number, number] = rng.chance(0.7) ? [pad, pad, pad, pad] : [rng.int(0, pad), rng.int(0, pad), rng.int(0, pad), rng.int(0, pad)];
+  const span = dilation * (kernel - 1) + 1;
+  // over one channel it would be an ordinary 1 → 1 conv
+  if (shape.channels < 2 || shape.height + padding[0] + padding[2] < span || shape.width + padding[1] + padding[3] < span) return x;
+  const y = b.layer(x, {
+    depthwise: true, adder: rng.chance(0.5), outChannels: shape.channels, kernel, stride: rng.int(1, 2), dilation, padding,
+    activation: rng.pick(ACTIVATIONS), batchNorm: false,
+  });
+  return rng.chance(0.6) ? b.layer(y, { adder: rng.chance(0.5), outChannels: rng.pick([3, 8, 16, 17, 33]), kernel: 1, activation: rng.pick(ACTIVATIONS) }) : y;
+}
+
+/**
  * Branches of `x` side by side (Inception style): a 1×1 conv, a 3×3 conv, often a 3×3 max pool
- * (stride 1, "same" padding) and now and then `x` itself, concatenated; some branches are adder
- * layers, some end in ReLU.
+ * (stride 1, "same" padding), sometimes a 3×3 depthwise conv, now and then `x` itself,
+ * concatenated; some branches are adder layers, some end in ReLU.
  */
 function concatBlock(b: SeededBuilder, rng: Rng, x: string): string {
   const branches = [
@@ -103,6 +124,10 @@ function concatBlock(b: SeededBuilder, rng: Rng, x: string): string {
     b.layer(x, { adder: rng.chance(0.5), outChannels: rng.pick([3, 7, 8, 17]), kernel: 3, padding: 1, activation: rng.pick(ACTIVATIONS) }),
   ];
   if (rng.chance(0.6)) branches.push(b.maxPool(x, { kernel: 3, stride: 1, padding: 1 }));
+  const channels = b.shapeOf(x).channels;
+  if (channels > 1 && rng.chance(0.5)) {
+    branches.push(b.layer(x, { depthwise: true, adder: rng.chance(0.5), outChannels: channels, kernel: 3, padding: 1, activation: rng.pick(ACTIVATIONS), batchNorm: false }));
+  }
   if (rng.chance(0.3)) branches.push(x);
   return b.concat(rng.chance(0.5) ? branches : branches.reverse(), { activation: rng.chance(0.2) ? "relu" : "none" });
 }
@@ -125,7 +150,8 @@ function padBlock(b: SeededBuilder, rng: Rng, x: string): string {
 /**
  * A random small hybrid network (input ≤ 16×16) for the conformance suite: conv and adder conv
  * with kernels 1/3/5, strides 1/2, pads 0–2 (often asymmetric), occasional dilation 2, odd
- * channel counts; max and avg pools; residual adds; in seeds 4k + 2 branches concatenated, in
+ * channel counts; max and avg pools; residual adds; in odd seeds a depthwise or adder depthwise
+ * conv (MobileNet style, often followed by a 1×1 conv); in seeds 4k + 2 branches concatenated, in
  * seeds 4k a pad before a conv or an average pool; global pool or flatten (or neither) before a
  * dense or adder dense head; ReLU, ReLU6 or no activation; negative γ throughout.
  */
@@ -177,6 +203,7 @@ export function randomNetwork(seed: number): Graph {
     }
   }
   // drawn after the layers above, which stay what they are without them
+  if (seed % 2 === 1) x = depthwiseBlock(b, rng, x);
   if (seed % 4 === 2) x = concatBlock(b, rng, x);
   if (seed % 4 === 0) x = padBlock(b, rng, x);
   const s = b.shapeOf(x);

@@ -29,6 +29,8 @@ const OPS: Readonly<Record<QOp["kind"], OpFunction>> = {
   reshape: (_op, _inputs, _output, [x]) => reshape(x!),
   pad: unary(pad),
   concat,
+  depthwise_conv2d: unary(conv2d),
+  adder_depthwise_conv2d: unary(adderConv2d),
 };
 
 /** Runs one op of `model` on the bytes of its inputs (in opInputs order); returns the output bytes. */

@@ -4,14 +4,14 @@
 import { describe, expect, it } from "vitest";
 import * as C from "../../src/format/constants.js";
 import type { QModel } from "../../src/format/model.js";
-import { hasFilters, paramLengths } from "../../src/ops/table.js";
+import { hasFilters, OP_KINDS, paramLengths } from "../../src/ops/table.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { compileKernel, KERNEL_BUILDS, type KernelExports } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8, randomOpModel } from "./models.js";
 
-const KINDS = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "avg_pool", "global_avg_pool", "add", "reshape"] as const;
+const KINDS = OP_KINDS;
 
 /** A stream kernel whose read_model serves `model` and can be told to fail its n-th read. */
 async function streamKernel(build: (typeof KERNEL_BUILDS)[number]) {
@@ -45,10 +45,14 @@ async function streamKernel(build: (typeof KERNEL_BUILDS)[number]) {
   };
 }
 
-/** Bytes invoke() reads: each op's record and its tensors' records, and every filtered op's weights, bias and multipliers. */
+/**
+ * Bytes invoke() reads: each op's record and its tensors' records, every filtered op's weights,
+ * bias and multipliers, and a concat's input list with the record of each entry's tensor.
+ */
 function invokeBytes(model: QModel): number {
   const records = model.ops.reduce((n, op) => n + C.OP_RECORD_SIZE + C.TENSOR_RECORD_SIZE * (op.input1 === undefined ? 2 : 3), 0);
-  return records + parameterBytes(model);
+  const lists = model.ops.reduce((n, op) => n + (op.inputs?.length ?? 0) * (C.INPUT_ENTRY_SIZE + C.TENSOR_RECORD_SIZE), 0);
+  return records + lists + parameterBytes(model);
 }
 
 /** Bytes of every conv-like op's weights, bias and multipliers. */

@@ -103,10 +103,17 @@ describe("ONNX import errors", () => {
     expect(message).toBe('AdderConv (node "adder_0"): needs opset com.addernet version 1; the model does not import it');
   });
 
-  it("rejects grouped convolutions, non-flatten reshapes and dynamic weights", () => {
+  it("rejects grouped convolutions other than depthwise, non-flatten reshapes and dynamic weights", () => {
     expect(importError(model({ nodes: [{ ...conv("g", "w"), attrs: { group: 2 } }] }))).toBe(
-      'Conv (node "g"): group = 2 is not supported (only group = 1)',
+      'Conv (node "g"): group = 2 is not supported: only 1 (a convolution) or the input\'s channel count 1 (a depthwise convolution)',
     );
+    const grouped = (name: string, group: number, dims: number[]) =>
+      importError(model({ nodes: [{ ...conv(name, "wg"), attrs: { group, kernel_shape: [1, 1] } }], inputDims: [1, 4, 4, 4], initializers: [floatTensor("wg", dims, new Array(dims.reduce((a, b) => a * b)).fill(0.5))] }));
+    expect(grouped("g2", 2, [4, 2, 1, 1])).toBe('Conv (node "g2"): group = 2 is not supported: only 1 (a convolution) or the input\'s channel count 4 (a depthwise convolution)');
+    expect(grouped("multiplier", 4, [8, 1, 1, 1])).toBe(
+      'Conv (node "multiplier"): group = 4 with 8 output channels (channel multiplier 2) is not supported; a depthwise convolution needs M = C = 4',
+    );
+    expect(grouped("per_group", 4, [4, 2, 1, 1])).toBe('Conv (node "per_group"): weights have 2 input channels per group; 1 expected with group = 4');
     expect(
       importError(
         model({
