@@ -4,7 +4,7 @@ import {
   OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D, OP_PAD, OP_CONCAT,
   STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
 } from "../../src/format/constants";
-import { loaded, opCount, fetchOp, clearOpSlots, inputTensor, tensorRecord, tensorData, tensorSize, activationBase, scratchBase } from "./state";
+import { loaded, opCount, fetchOp, clearOpSlots, modelTensor, tensorData, tensorSize, activationBase, scratchBase } from "./state";
 import { STREAMED } from "./source";
 import { convLike } from "../ops/conv";
 import { pool2d, globalAvgPool } from "../ops/pool";
@@ -24,7 +24,7 @@ function runOps(): i32 {
   if (!loaded) return STATUS_NOT_LOADED;
   // bytes no op writes read as 0, every invoke alike (docs/FORMAT.md): a strided output leaves
   // gaps, and a concat may read an input in place where its producer wrote nothing
-  const record = tensorRecord(inputTensor);
+  const record = modelTensor(false);
   const input = tensorData(record);
   const inputEnd = input + <usize>tensorSize(record);
   memory.fill(activationBase, 0, input - activationBase);

@@ -8,13 +8,13 @@ import {
   O_OUTPUT, O_INPUT_COUNT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, IE_TENSOR, IE_MULT, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import {
-  tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, fetchListEntry, fetchListTensor,
+  opTensor, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, fetchListEntry, fetchListTensor,
 } from "../engine/state";
 import { clampOut } from "./requant";
 
 /** STATUS_OK, or (stream flavour) STATUS_READ_FAILED when a list entry or record could not be read. */
 export function concat(op: usize): i32 {
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+  const tout = opTensor(op, O_OUTPUT);
   const outChannels = <usize>tensorChannels(tout);
   const pixels = <usize>tensorHeight(tout) * <usize>tensorWidth(tout);
   const zOut = tensorZeroPoint(tout);

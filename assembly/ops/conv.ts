@@ -17,7 +17,7 @@ import {
   TRAIT_ADDER, TRAIT_TO_1X1, TRAIT_DEPTHWISE, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import {
-  tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
+  opTensor, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
 } from "../engine/state";
 import { ACC, ACC_PIXEL_2, ACC_PIXELS, FILTER_CHUNK, WINDOW, WINDOW_BYTES, ZERO_POINT_RUN, clearAcc } from "./scratch";
 import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./sad";
@@ -95,8 +95,8 @@ export function convLike(op: usize): i32 {
   const adder = has(traits, TRAIT_ADDER);
   const dense = has(traits, TRAIT_TO_1X1);
   const depthwise = has(traits, TRAIT_DEPTHWISE);
-  const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+  const tin = opTensor(op, O_INPUT0);
+  const tout = opTensor(op, O_OUTPUT);
 
   // DENSE is the 1×1 case over the K = H·W·C input bytes
   const H = dense ? 1 : tensorHeight(tin), W = dense ? 1 : tensorWidth(tin);

@@ -4,7 +4,7 @@
 import {
   O_INPUT0, O_OUTPUT, O_PAD_TOP, O_PAD_LEFT, O_PAD_VALUE, O_PAD_MODE, PAD_MODE_CONSTANT, PAD_MODE_EDGE, PAD_MODE_WRAP,
 } from "../../src/format/constants";
-import { tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorData } from "../engine/state";
+import { opTensor, tensorHeight, tensorWidth, tensorChannels, tensorData } from "../engine/state";
 
 /**
  * The input index position `i` of an axis of `n` copies, or −1 for the fill byte: edge clamps;
@@ -22,8 +22,8 @@ function sourceIndex(i: i32, n: i32, mode: u32): i32 {
 }
 
 export function pad(op: usize): void {
-  const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+  const tin = opTensor(op, O_INPUT0);
+  const tout = opTensor(op, O_OUTPUT);
   const H = tensorHeight(tin), W = tensorWidth(tin);
   const C = <usize>tensorChannels(tin);
   const OH = tensorHeight(tout), OW = tensorWidth(tout);
