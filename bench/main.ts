@@ -8,6 +8,7 @@
 //      the LUT, channel-affine and softmax ops alone on a map: ns per value
 //   3. ResNet-20 (CIFAR shapes): latency of both Node builds, SIMD/scalar speedup (goal ≥ 10×),
 //      arena peak vs the planner's lower bound, model file overhead beyond weights and biases
+//   3b. concats in place: the fire-module net's arena and latency, planned copying and in place
 //   4. latency of ResNet-20 and the digits model on every installed runtime, with the ratio to
 //      node-simd
 //   5. linear memory of a module sized for each model: on WAMR after its trim (measured by the
@@ -27,6 +28,7 @@ import { kernelWasmPath } from "../src/runtime/kernel.js";
 import { DIGITS_DIR } from "../src/models/digits.js";
 import { isAdder } from "../src/ops/table.js";
 import { compileGraph, compileOnnxFile } from "../src/pipeline.js";
+import { benchConcatInPlace, formatConcatBench } from "./concat.js";
 import { benchFirmware, formatFirmwareBench } from "./firmware.js";
 import { benchElementwise, benchOps, benchResNet20, DEPTHWISE_SHAPES, formatElementwiseBench, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
 
@@ -134,6 +136,11 @@ async function main(): Promise<void> {
   log(`file: ${report.layout.fileSize} bytes = weights ${report.weightBytes} + biases ${report.biasBytes} + overhead ${report.overheadBytes} ` +
     `(${((100 * report.overheadBytes) / raw).toFixed(2)}%; goal ≤ 1% + 1 KiB = ${Math.round(overheadGoal)} bytes)`);
 
+  progress("timing the fire-module net, concats copying and in place…");
+  const fireNet = await benchConcatInPlace();
+  log("\n== concats in place (fire-module net, 32x32x3, four concats of two convs each)");
+  log(formatConcatBench(fireNet));
+
   const runtimes = listRuntimes().map((name) => getRuntime(name));
   const models = [["ResNet-20", resnetModel], ["digits", digits()]] as const;
   const latencies: Record<string, LatencyRow[]> = {};
@@ -168,6 +175,7 @@ async function main(): Promise<void> {
         biasBytes: report.biasBytes,
         overheadBytes: report.overheadBytes,
       },
+      fireNet,
       latencies,
       memory,
       firmware,

@@ -172,13 +172,16 @@ export async function benchResNet20(builds: readonly KernelBuild[] = KERNEL_BUIL
   const blob = packModel(model);
   const input = quantizeInput(model, calibrationSamples(graph.inputShape, 1, 8)[0]!);
   const ms = {} as Record<KernelBuild, number>;
-  for (const build of builds) {
-    const kernel = await KernelInstance.create(build);
-    kernel.load(blob);
-    kernel.run(input);
-    ms[build] = timeCall(() => kernel.exports.invoke(), 200, 5);
-  }
+  for (const build of builds) ms[build] = await timeInvoke(build, blob, input);
   return ms;
+}
+
+/** Median ms per invoke of the model `blob` on `input`, in a fresh kernel of `build`. */
+export async function timeInvoke(build: KernelBuild, blob: Uint8Array, input: Int8Array, minBatchMs = 200, batches = 5): Promise<number> {
+  const kernel = await KernelInstance.create(build);
+  kernel.load(blob);
+  kernel.run(input);
+  return timeCall(() => kernel.exports.invoke(), minBatchMs, batches);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -13,7 +13,7 @@ export { readNpy, writeNpy, npyToFloat32, npyToInt32, NpyError, type NpyArray } 
 export * from "./quantize/index.js";
 
 // plan: activation arena placement by liveness
-export { planArena, applyArenaPlan, withArenaPlan, liveBytesLowerBound, tensorLifetimes, type ArenaPlan } from "./plan/arena.js";
+export { planArena, applyArenaPlan, withArenaPlan, liveBytesLowerBound, placedSlices, tensorLifetimes, type ArenaPlan, type PlanOptions, type Slice } from "./plan/arena.js";
 
 // pack: the .addn format (docs/FORMAT.md)
 export * as formatConstants from "./format/constants.js";

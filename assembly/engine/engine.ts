@@ -4,7 +4,7 @@
 import { ABI_FLAG_STREAMED_MODEL, STATUS_BAD_BUFFER } from "../../src/format/constants";
 import { loadModel, unload, errorOffset } from "./loader";
 import { runModel } from "./run";
-import { loaded, inputTensor, outputTensor, tensorRecord, tensorData, tensorSize } from "./state";
+import { loaded, modelTensor, tensorData, tensorSize } from "./state";
 import { ARENA_PTR, arenaSize } from "./arena";
 import { STREAMED } from "./source";
 
@@ -31,7 +31,7 @@ export function engineErrorOffset(): i32 { return errorOffset; }
 /** Run the loaded model: STATUS_OK or STATUS_NOT_LOADED. */
 export function engineInvoke(): i32 { return runModel(); }
 
-export function engineInputPtr(): usize { return loaded ? tensorData(tensorRecord(inputTensor)) : 0; }
-export function engineInputSize(): i32 { return loaded ? tensorSize(tensorRecord(inputTensor)) : 0; }
-export function engineOutputPtr(): usize { return loaded ? tensorData(tensorRecord(outputTensor)) : 0; }
-export function engineOutputSize(): i32 { return loaded ? tensorSize(tensorRecord(outputTensor)) : 0; }
+export function engineInputPtr(): usize { return loaded ? tensorData(modelTensor(false)) : 0; }
+export function engineInputSize(): i32 { return loaded ? tensorSize(modelTensor(false)) : 0; }
+export function engineOutputPtr(): usize { return loaded ? tensorData(modelTensor(true)) : 0; }
+export function engineOutputSize(): i32 { return loaded ? tensorSize(modelTensor(true)) : 0; }

@@ -15,9 +15,11 @@ import {
   T_HEIGHT, T_WIDTH, T_CHANNELS, T_ZERO_POINT, T_RESERVED, T_OFFSET, T_SCALE,
   O_OPCODE, O_RESERVED0, O_INPUT0, O_INPUT1, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H,
   O_STRIDE_W, O_DILATION_H, O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_PAD_BOTTOM, O_PAD_RIGHT,
-  O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_RESERVED1, O_WEIGHTS, O_BIAS, O_MULT, O_RESERVED2,
+  O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_RESERVED1, O_WEIGHTS, O_BIAS, O_MULT, O_RESERVED2, O_OUT_STRIDE,
+  O_PAD_VALUE, O_PAD_MODE, PAD_MODE_LAST, O_INPUT_LIST, O_INPUT_COUNT, INPUT_ENTRY_SIZE, IE_TENSOR, IE_RESERVED,
   TRAIT_FILTERS, TRAIT_TO_1X1, TRAIT_WINDOW, TRAIT_POOL, TRAIT_KEEPS_GRID, TRAIT_REQUANTIZES,
-  TRAIT_TWO_INPUTS, TRAIT_ELEMENTS, TRAIT_DEPTHWISE, TRAIT_TABLE, TRAIT_ROW, SHIFT_MIN, SHIFT_MAX, LUT_BYTES, EXP_ONE,
+  TRAIT_TWO_INPUTS, TRAIT_ELEMENTS, TRAIT_DEPTHWISE, TRAIT_TABLE, TRAIT_ROW, TRAIT_PADS, TRAIT_INPUT_LIST,
+  SHIFT_MIN, SHIFT_MAX, LUT_BYTES, EXP_ONE,
   STATUS_OK, STATUS_TRUNCATED, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_FLAGS,
   STATUS_BAD_CRC, STATUS_BAD_LAYOUT, STATUS_BAD_TENSOR, STATUS_BAD_OP, STATUS_SHAPE_MISMATCH,
   STATUS_PARAM_OUT_OF_RANGE, STATUS_ARENA_TOO_SMALL, STATUS_BAD_QUANT, STATUS_BAD_GRAPH,
@@ -55,8 +57,9 @@ function fail(status: i32, offset: u64): i32 {
 }
 
 // ---- reading records --------------------------------------------------------------------
-/** Stream flavour: copies of the header, three tensor records and one op record. */
+/** Stream flavour: copies of the header, three tensor records, one op record and one input list entry. */
 const SLOT_HEADER: usize = memory.data(HEADER_SIZE, 16);
+const SLOT_ENTRY: usize = memory.data(INPUT_ENTRY_SIZE, 8);
 const SLOT_TENSOR: usize = TENSOR_SLOTS;
 const SLOT_OP: usize = OP_SLOT;
 /**
@@ -92,6 +95,7 @@ function modelCrc(fileSize: usize): i64 {
 
 // Scratch results of the checks that need more than a status.
 let tensorCount: u32 = 0;
+let paramsOffset: u64 = 0;
 let paramsSize: u64 = 0;
 let activationBytes: u64 = 0;
 let modelInput: u32 = 0;
@@ -124,6 +128,7 @@ export function loadModel(ptr: usize, len: usize, arena: usize, room: usize): i3
   memory.fill(WRITTEN, 0, MAX_TENSORS >> 3);
   if (STREAMED) {
     memory.fill(SLOT_HEADER, 0, HEADER_SIZE);
+    memory.fill(SLOT_ENTRY, 0, INPUT_ENTRY_SIZE);
     memory.fill(CRC_BUFFER, 0, CRC_CHUNK);
     clearOpSlots();
   }
@@ -150,7 +155,7 @@ function validate(len: usize, arena: usize, room: usize): i32 {
   if (tensorCount < 1 || tensorCount > <u32>MAX_TENSORS) return fail(STATUS_BAD_LAYOUT, H_TENSOR_COUNT);
   if (opCount < 1) return fail(STATUS_BAD_LAYOUT, H_OP_COUNT);
   const opsOffset = align16(<u64>HEADER_SIZE + <u64>TENSOR_RECORD_SIZE * tensorCount);
-  const paramsOffset = align16(opsOffset + <u64>OP_RECORD_SIZE * opCount);
+  paramsOffset = align16(opsOffset + <u64>OP_RECORD_SIZE * opCount);
   if (<u64>load<u32>(h + H_TENSORS_OFFSET) != HEADER_SIZE) return fail(STATUS_BAD_LAYOUT, H_TENSORS_OFFSET);
   if (<u64>load<u32>(h + H_OPS_OFFSET) != opsOffset) return fail(STATUS_BAD_LAYOUT, H_OPS_OFFSET);
   if (<u64>load<u32>(h + H_PARAMS_OFFSET) != paramsOffset) return fail(STATUS_BAD_LAYOUT, H_PARAMS_OFFSET);
@@ -219,10 +224,20 @@ function checkTensor(t: usize, at: u64): i32 {
   return STATUS_OK;
 }
 
-/** [start, end) of two tensors' bytes in the activation region overlap? */
-function overlaps(a: usize, b: usize): bool {
-  const a0 = <u64>load<u32>(a + T_OFFSET), b0 = <u64>load<u32>(b + T_OFFSET);
-  return a0 < b0 + tensorElems(b) && b0 < a0 + tensorElems(a);
+/** Do activation bytes [start, end) overlap tensor `b`'s? */
+function overlaps(start: u64, end: u64, b: usize): bool {
+  const b0 = <u64>load<u32>(b + T_OFFSET);
+  return start < b0 + tensorElems(b) && b0 < end;
+}
+
+/**
+ * The end of the bytes an op writes to output `to` with pixel stride `stride` (0: its channels):
+ * its offset + (pixels − 1)·stride + channels.
+ */
+function outputEnd(to: usize, stride: u64): u64 {
+  const c = <u64>load<u16>(to + T_CHANNELS);
+  const pixels = <u64>load<u16>(to + T_HEIGHT) * <u64>load<u16>(to + T_WIDTH);
+  return <u64>load<u32>(to + T_OFFSET) + (pixels - 1) * (stride == 0 ? c : stride) + c;
 }
 
 /** Window output extent ⌊(in + padA + padB − d·(k − 1) − 1) / s⌋ + 1, or 0 if none. */
@@ -235,6 +250,7 @@ function checkOp(op: usize, at: u64): i32 {
   const traits = opTraits(<i32>load<u8>(op + O_OPCODE));
   const filters = has(traits, TRAIT_FILTERS), twoInputs = has(traits, TRAIT_TWO_INPUTS);
   const table = has(traits, TRAIT_TABLE), row = has(traits, TRAIT_ROW);
+  const pads = has(traits, TRAIT_PADS), list = has(traits, TRAIT_INPUT_LIST);
   const requantizes = has(traits, TRAIT_REQUANTIZES);
 
   // opcode and reserved fields, in field order
@@ -243,10 +259,14 @@ function checkOp(op: usize, at: u64): i32 {
   for (let k: usize = 0; k < 3; k++) {
     if (load<u8>(op + O_RESERVED1 + k) != 0) return fail(STATUS_BAD_LAYOUT, at + O_RESERVED1 + k);
   }
-  // fields 24/28/32 hold the filters' arrays, a two-input op's mult0/mult1, a table op's tables
-  // (one, or three when it requantizes) or a row op's values (r, and two multipliers when it
-  // requantizes); the ones an op does not use are reserved
-  const unusedFrom: usize = filters || ((table || row) && requantizes) ? O_RESERVED2 : twoInputs ? O_MULT : table || row ? O_BIAS : O_WEIGHTS;
+  // fields 24/28/32/36 hold the filters' arrays and output stride; 24/28 an add's mult0/mult1, a
+  // pad's fill and mode, a concat's input list; a table op's tables (one, or three when it
+  // requantizes) or a row op's values (r, and two multipliers when it requantizes) lie in
+  // 24/28/32; the ones an op does not use are reserved
+  const unusedFrom: usize = filters ? O_RESERVED2 + 4
+    : (table || row) && requantizes ? O_RESERVED2
+    : twoInputs || pads || list ? O_MULT
+    : table || row ? O_BIAS : O_WEIGHTS;
   for (let f = unusedFrom; f <= <usize>O_RESERVED2; f += 4) {
     if (load<u32>(op + f) != 0) return fail(STATUS_BAD_LAYOUT, at + f);
   }
@@ -260,8 +280,8 @@ function checkOp(op: usize, at: u64): i32 {
   if (out >= tensorCount) return fail(STATUS_BAD_OP, at + O_OUTPUT);
 
   // graph rules for the inputs: the model input or an earlier op's output
-  if (in0 != modelInput && !isWritten(in0)) return fail(STATUS_BAD_GRAPH, at + O_INPUT0);
-  if (twoInputs && in1 != modelInput && !isWritten(in1)) return fail(STATUS_BAD_GRAPH, at + O_INPUT1);
+  if (!readable(in0)) return fail(STATUS_BAD_GRAPH, at + O_INPUT0);
+  if (twoInputs && !readable(in1)) return fail(STATUS_BAD_GRAPH, at + O_INPUT1);
 
   // geometry
   const windowed = has(traits, TRAIT_WINDOW);
@@ -276,8 +296,10 @@ function checkOp(op: usize, at: u64): i32 {
   for (let f: usize = O_PAD_TOP; f <= <usize>O_PAD_RIGHT; f++) {
     const v = <i32>load<u8>(op + f);
     const kernel = (f == <usize>O_PAD_TOP || f == <usize>O_PAD_BOTTOM) ? kh : kw;
-    if (windowed ? (pool && v >= kernel) : v != 0) return fail(STATUS_BAD_OP, at + f);
+    // a pad op takes any number of rows and columns
+    if (windowed ? (pool && v >= kernel) : (!pads && v != 0)) return fail(STATUS_BAD_OP, at + f);
   }
+  if (pads && load<u32>(op + O_PAD_MODE) > <u32>PAD_MODE_LAST) return fail(STATUS_BAD_OP, at + O_PAD_MODE);
 
   // quantization fields
   if (load<i8>(op + O_ACT_MIN) > load<i8>(op + O_ACT_MAX)) return fail(STATUS_BAD_QUANT, at + O_ACT_MIN);
@@ -294,14 +316,19 @@ function checkOp(op: usize, at: u64): i32 {
     if (load<i8>(to + T_ZERO_POINT) != load<i8>(t0 + T_ZERO_POINT)) return fail(STATUS_BAD_QUANT, tensorOffset(out) + T_ZERO_POINT);
     if (load<u32>(to + T_SCALE) != load<u32>(t0 + T_SCALE)) return fail(STATUS_BAD_QUANT, tensorOffset(out) + T_SCALE);
   }
+  if (pads) {
+    const fill = load<i32>(op + O_PAD_VALUE);
+    if (fill < -128 || fill > 127) return fail(STATUS_BAD_QUANT, at + O_PAD_VALUE);
+  }
 
-  // output shape
-  const status = checkShape(op, traits, t0, t1, tensorOffset(in1), to, tensorOffset(out));
+  // output shape, then where the output goes (a concat checks both along its input list)
+  let status = STATUS_OK;
+  if (list) status = checkConcat(op, at, in0, t0, out, to);
+  else {
+    status = checkShape(op, traits, t0, t1, tensorOffset(in1), to, tensorOffset(out));
+    if (status == STATUS_OK) status = checkOutput(op, at, out, to, filters, t0, twoInputs ? t1 : t0);
+  }
   if (status != STATUS_OK) return status;
-
-  // output: written once, never the model input, not overlapping an input
-  if (out == modelInput || isWritten(out) || overlaps(to, t0)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
-  if (twoInputs && overlaps(to, t1)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
 
   // parameter arrays: N filters' weights then N i32 biases and multipliers; a table op's
   // LUT_BYTES table, or (requantizing) three tables of one i32 per channel
@@ -321,6 +348,74 @@ function checkOp(op: usize, at: u64): i32 {
   }
 
   markWritten(out);
+  return STATUS_OK;
+}
+
+/** The model input or an earlier op's output. */
+@inline function readable(t: u32): bool {
+  return t == modelInput || isWritten(t);
+}
+
+/**
+ * The output is written once and never the model input; a conv-like op's output stride: 0, or
+ * more than its channels with more than one pixel, its pixels ending inside the activations;
+ * the bytes written do not overlap inputs `a` and `b`.
+ */
+function checkOutput(op: usize, at: u64, out: u32, to: usize, filters: bool, a: usize, b: usize): i32 {
+  if (out == modelInput || isWritten(out)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
+  let stride: u64 = 0;
+  if (filters) {
+    stride = <u64>load<u32>(op + O_OUT_STRIDE);
+    const pixels = <u64>load<u16>(to + T_HEIGHT) * <u64>load<u16>(to + T_WIDTH);
+    if (stride != 0 && (pixels == 1 || stride <= <u64>load<u16>(to + T_CHANNELS))) return fail(STATUS_BAD_OP, at + O_OUT_STRIDE);
+    if (outputEnd(to, stride) > activationBytes) return fail(STATUS_BAD_OP, at + O_OUT_STRIDE);
+  }
+  const start = <u64>load<u32>(to + T_OFFSET), end = outputEnd(to, stride);
+  if (overlaps(start, end, a) || overlaps(start, end, b)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
+  return STATUS_OK;
+}
+
+/** Tensor `x` (its record at file offset `at`) has `t0`'s height and width, else SHAPE_MISMATCH at the first that differs. */
+function sameHeightWidth(x: usize, t0: usize, at: u64): i32 {
+  const differ = load<u32>(x + T_HEIGHT) ^ load<u32>(t0 + T_HEIGHT); // height, then width (u16 each)
+  if (differ == 0) return STATUS_OK;
+  return fail(STATUS_SHAPE_MISMATCH, at + ((differ & 0xffff) != 0 ? T_HEIGHT : T_WIDTH));
+}
+
+/**
+ * CONCAT (docs/FORMAT.md): the output written once, never the model input, input0's height and
+ * width; count ≥ 2, the list inside the params; then entry by entry: tensor index, reserved
+ * field, input0 first, written before, input0's height and width, in place (at its slice: the
+ * output's offset + the channels before it) or apart from the output; then the channels summed.
+ */
+function checkConcat(op: usize, at: u64, in0: u32, t0: usize, out: u32, to: usize): i32 {
+  const atOut = tensorOffset(out);
+  if (out == modelInput || isWritten(out)) return fail(STATUS_BAD_GRAPH, at + O_OUTPUT);
+  let status = sameHeightWidth(to, t0, atOut);
+  if (status != STATUS_OK) return status;
+  const count = load<u32>(op + O_INPUT_COUNT);
+  if (count < 2) return fail(STATUS_BAD_OP, at + O_INPUT_COUNT);
+  const list = load<u32>(op + O_INPUT_LIST);
+  if (!paramFits(list, <u64>count * INPUT_ENTRY_SIZE)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_INPUT_LIST);
+  const start = <u64>load<u32>(to + T_OFFSET), end = outputEnd(to, 0);
+  let channels: u64 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const e = paramsOffset + <u64>list + <u64>i * INPUT_ENTRY_SIZE;
+    const entry = record(e, INPUT_ENTRY_SIZE, SLOT_ENTRY);
+    if (entry == 0) return fail(STATUS_READ_FAILED, e);
+    const t = <u32>load<u16>(entry + IE_TENSOR);
+    if (t >= tensorCount || (i == 0 && t != in0)) return fail(STATUS_BAD_OP, e + IE_TENSOR);
+    if (load<u16>(entry + IE_RESERVED) != 0) return fail(STATUS_BAD_LAYOUT, e + IE_RESERVED);
+    if (!readable(t)) return fail(STATUS_BAD_GRAPH, e + IE_TENSOR);
+    const x = record(tensorOffset(t), TENSOR_RECORD_SIZE, SLOT_TENSOR + TENSOR_RECORD_SIZE);
+    if (x == 0) return fail(STATUS_READ_FAILED, tensorOffset(t));
+    status = sameHeightWidth(x, t0, tensorOffset(t));
+    if (status != STATUS_OK) return status;
+    const inPlace = <u64>load<u32>(x + T_OFFSET) == start + channels;
+    if (!inPlace && overlaps(start, end, x)) return fail(STATUS_BAD_GRAPH, e + IE_TENSOR);
+    channels += <u64>load<u16>(x + T_CHANNELS);
+  }
+  if (<u64>load<u16>(to + T_CHANNELS) != channels) return fail(STATUS_SHAPE_MISMATCH, atOut + T_CHANNELS);
   return STATUS_OK;
 }
 
@@ -346,6 +441,9 @@ function checkShape(op: usize, traits: i32, t0: usize, t1: usize, at1: u64, to: 
   if (has(traits, TRAIT_TO_1X1)) {
     h = 1;
     w = 1;
+  } else if (has(traits, TRAIT_PADS)) {
+    h += <i32>load<u8>(op + O_PAD_TOP) + <i32>load<u8>(op + O_PAD_BOTTOM);
+    w += <i32>load<u8>(op + O_PAD_LEFT) + <i32>load<u8>(op + O_PAD_RIGHT);
   } else if (has(traits, TRAIT_WINDOW)) {
     h = windowExtent(h, <i32>load<u8>(op + O_PAD_TOP), <i32>load<u8>(op + O_PAD_BOTTOM),
       <i32>load<u8>(op + O_KERNEL_H), <i32>load<u8>(op + O_STRIDE_H), <i32>load<u8>(op + O_DILATION_H));

@@ -6,6 +6,7 @@ import {
   OP_AVG_POOL_TRAITS, OP_GLOBAL_AVG_POOL_TRAITS, OP_ADD_TRAITS, OP_RESHAPE_TRAITS,
   OP_DEPTHWISE_CONV2D_TRAITS, OP_ADDER_DEPTHWISE_CONV2D_TRAITS,
   OP_LUT_TRAITS, OP_CHANNEL_AFFINE_TRAITS, OP_SOFTMAX_TRAITS, OP_LOG_SOFTMAX_TRAITS,
+  OP_PAD_TRAITS, OP_CONCAT_TRAITS,
 } from "../../src/format/constants";
 
 /** Each opcode's traits, by opcode (0 for code 0): a table is smaller code than a switch. */
@@ -14,6 +15,7 @@ const TRAITS: usize = memory.data<u16>([
   <u16>OP_MAX_POOL_TRAITS, <u16>OP_AVG_POOL_TRAITS, <u16>OP_GLOBAL_AVG_POOL_TRAITS, <u16>OP_ADD_TRAITS, <u16>OP_RESHAPE_TRAITS,
   <u16>OP_DEPTHWISE_CONV2D_TRAITS, <u16>OP_ADDER_DEPTHWISE_CONV2D_TRAITS,
   <u16>OP_LUT_TRAITS, <u16>OP_CHANNEL_AFFINE_TRAITS, <u16>OP_SOFTMAX_TRAITS, <u16>OP_LOG_SOFTMAX_TRAITS,
+  <u16>OP_PAD_TRAITS, <u16>OP_CONCAT_TRAITS,
 ]);
 
 /** The traits of `code`, or 0 for an unknown opcode (every known op has at least one trait). */

@@ -1,16 +1,19 @@
 // invoke(): run the loaded model's ops in table order.
 import {
-  O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
-  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D, OP_LUT, OP_CHANNEL_AFFINE, OP_SOFTMAX, OP_LOG_SOFTMAX,
+  O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL, OP_AVG_POOL,
+  OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D,
+  OP_LUT, OP_CHANNEL_AFFINE, OP_SOFTMAX, OP_LOG_SOFTMAX, OP_PAD, OP_CONCAT,
   STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
 } from "../../src/format/constants";
-import { loaded, opCount, fetchOp, clearOpSlots } from "./state";
+import { loaded, opCount, fetchOp, clearOpSlots, modelTensor, tensorData, tensorSize, activationBase, scratchBase } from "./state";
 import { STREAMED } from "./source";
 import { convLike } from "../ops/conv";
 import { pool2d, globalAvgPool } from "../ops/pool";
 import { add } from "../ops/add";
 import { reshape } from "../ops/reshape";
 import { pointwise } from "../ops/pointwise";
+import { pad } from "../ops/pad";
+import { concat } from "../ops/concat";
 
 /** STATUS_OK, STATUS_NOT_LOADED, or (stream flavour) STATUS_READ_FAILED from the embedder. */
 export function runModel(): i32 {
@@ -21,6 +24,13 @@ export function runModel(): i32 {
 
 function runOps(): i32 {
   if (!loaded) return STATUS_NOT_LOADED;
+  // bytes no op writes read as 0, every invoke alike (docs/FORMAT.md): a strided output leaves
+  // gaps, and a concat may read an input in place where its producer wrote nothing
+  const record = modelTensor(false);
+  const input = tensorData(record);
+  const inputEnd = input + <usize>tensorSize(record);
+  memory.fill(activationBase, 0, input - activationBase);
+  memory.fill(inputEnd, 0, scratchBase - inputEnd);
   for (let i = 0; i < opCount; i++) {
     const op = fetchOp(i);
     if (op == 0) return STATUS_READ_FAILED;
@@ -42,6 +52,8 @@ function runOps(): i32 {
       case OP_CHANNEL_AFFINE:
       case OP_SOFTMAX:
       case OP_LOG_SOFTMAX: status = pointwise(op); break;
+      case OP_PAD: pad(op); break;
+      case OP_CONCAT: status = concat(op); break;
     }
     if (status != STATUS_OK) return status;
   }

@@ -3,12 +3,12 @@
 // Arena flavour: the tables are read in place in the blob (which stays in the arena).
 // Stream flavour: of the file, the arena keeps only the model input's and output's records
 // (IO_RECORDS_BYTES at its start). Before each op, run.ts fetches the op's record and its
-// tensors' records into small static slots (fetchOp, cleared after invoke); tensorRecord()
-// answers from those. So the arena holds two records, the activations, the scratch and the
-// read slack.
+// tensors' records into small static slots (fetchOp, cleared after invoke); opTensor() answers
+// from those, modelTensor() from the two kept records. So the arena holds two records, the
+// activations, the scratch and the read slack.
 import {
   T_HEIGHT, T_WIDTH, T_CHANNELS, T_ZERO_POINT, T_OFFSET, TENSOR_RECORD_SIZE, OP_RECORD_SIZE,
-  O_INPUT0, O_INPUT1, O_OUTPUT, O_OPCODE, NO_TENSOR,
+  O_INPUT0, O_INPUT1, O_OUTPUT, O_OPCODE, O_INPUT_LIST, INPUT_ENTRY_SIZE, NO_TENSOR,
 } from "../../src/format/constants";
 import { STREAMED, readModel } from "./source";
 
@@ -41,8 +41,8 @@ export const TENSOR_SLOTS: usize = memory.data(3 * TENSOR_RECORD_SIZE, 16);
 /** The model input's and output's records (stream flavour: at the arena's start, kept by load()). */
 export const IO_RECORDS_BYTES: usize = 2 * TENSOR_RECORD_SIZE;
 let ioRecords: usize = 0;
-/** Tensor index held by each of TENSOR_SLOTS (NO_TENSOR when none). */
-const slotIndex = memory.data(3 * 4, 4);
+/** Stream flavour: the input list entry being run (a concat's). */
+const ENTRY_SLOT: usize = memory.data(INPUT_ENTRY_SIZE, 8);
 
 /** Stream flavour: read the model input's and output's records to `at` (the arena's start). */
 export function keepIoRecords(at: usize): bool {
@@ -73,12 +73,12 @@ export function clearModel(): void {
 export function clearOpSlots(): void {
   memory.fill(OP_SLOT, 0, OP_RECORD_SIZE);
   memory.fill(TENSOR_SLOTS, 0, 3 * TENSOR_RECORD_SIZE);
-  memory.fill(slotIndex, 0, 3 * 4);
+  memory.fill(ENTRY_SLOT, 0, INPUT_ENTRY_SIZE);
 }
 
 /**
- * Op `i`'s record, with (stream flavour) its tensors' records fetched for tensorRecord();
- * 0 when the embedder could not read them.
+ * Op `i`'s record, with (stream flavour) its tensors' records fetched for opTensor(); 0 when
+ * the embedder could not read them.
  */
 export function fetchOp(i: i32): usize {
   const at = opTable + <usize>i * OP_RECORD_SIZE;
@@ -90,16 +90,34 @@ export function fetchOp(i: i32): usize {
 /** The record of the tensor in the current op's `field` into slot `slot` (none for NO_TENSOR). */
 function fetchTensor(slot: usize, field: usize): bool {
   const index = <u32>load<u16>(OP_SLOT + field);
-  store<u32>(slotIndex + (slot << 2), index);
   return index == NO_TENSOR || readModel(TENSOR_SLOTS + slot * TENSOR_RECORD_SIZE, TENSOR_RECORD_SIZE, tensorTable + <usize>index * TENSOR_RECORD_SIZE);
 }
 
+/** Entry `i` of the current op's input list; 0 when the embedder could not read it. */
+export function fetchListEntry(op: usize, i: u32): usize {
+  const at = paramsBase + <usize>load<u32>(op + O_INPUT_LIST) + <usize>i * INPUT_ENTRY_SIZE;
+  if (!STREAMED) return at;
+  return readModel(ENTRY_SLOT, INPUT_ENTRY_SIZE, at) ? ENTRY_SLOT : 0;
+}
+
 /**
- * The record of the tensor in the current op's `field` (O_INPUT0, O_INPUT1 or O_OUTPUT): in the
- * stream flavour, the slot fetchOp read it to (slots 0, 1, 2 in field order), with no search.
+ * The record of tensor `index`, an input of the current op's list (stream flavour: read into
+ * input1's slot, which a list op does not use); 0 when the embedder could not read it.
  */
-export function opTensorRecord(op: usize, field: usize): usize {
-  return STREAMED ? TENSOR_SLOTS + ((field - O_INPUT0) << 3) : tensorRecord(<i32>load<u16>(op + field));
+export function fetchListTensor(index: u32): usize {
+  const at = tensorTable + <usize>index * TENSOR_RECORD_SIZE;
+  if (!STREAMED) return at;
+  const slot = TENSOR_SLOTS + TENSOR_RECORD_SIZE;
+  return readModel(slot, TENSOR_RECORD_SIZE, at) ? slot : 0;
+}
+
+/**
+ * The record of the current op's tensor in `field` (O_INPUT0, O_INPUT1 or O_OUTPUT): in the
+ * tensor table, or (stream flavour) the slot fetchOp read it into (slots 0, 1, 2 in field order).
+ */
+@inline export function opTensor(op: usize, field: usize): usize {
+  if (STREAMED) return TENSOR_SLOTS + ((field - O_INPUT0) << 3);
+  return tensorTable + <usize>load<u16>(op + field) * TENSOR_RECORD_SIZE;
 }
 
 /** The current op's opcode. */
@@ -107,15 +125,12 @@ export function opTensorRecord(op: usize, field: usize): usize {
 
 // ---- tensor record accessors (index → field) ------------------------------
 /**
- * Tensor `index`'s record. Stream flavour: the model input's or output's, or one of the
- * current op's (fetchOp); the ops ask only for those.
+ * The model input's record, or (`output`) the model output's: in the tensor table, or (stream
+ * flavour) the copies load() keeps at the arena's start.
  */
-export function tensorRecord(index: i32): usize {
-  if (!STREAMED) return tensorTable + <usize>index * TENSOR_RECORD_SIZE;
-  if (index == inputTensor) return ioRecords;
-  if (index == outputTensor) return ioRecords + TENSOR_RECORD_SIZE;
-  for (let s: usize = 0; s < 2; s++) if (load<u32>(slotIndex + (s << 2)) == <u32>index) return TENSOR_SLOTS + s * TENSOR_RECORD_SIZE;
-  return TENSOR_SLOTS + 2 * TENSOR_RECORD_SIZE;
+export function modelTensor(output: bool): usize {
+  if (STREAMED) return ioRecords + (output ? TENSOR_RECORD_SIZE : 0);
+  return tensorTable + <usize>(output ? outputTensor : inputTensor) * TENSOR_RECORD_SIZE;
 }
 @inline export function tensorHeight(t: usize): i32 { return <i32>load<u16>(t + T_HEIGHT); }
 @inline export function tensorWidth(t: usize): i32 { return <i32>load<u16>(t + T_WIDTH); }

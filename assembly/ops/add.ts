@@ -5,7 +5,7 @@
 import {
   O_INPUT0, O_INPUT1, O_OUTPUT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_WEIGHTS, O_BIAS,
 } from "../../src/format/constants";
-import { tensorRecord, tensorZeroPoint, tensorData, tensorSize } from "../engine/state";
+import { opTensor, tensorZeroPoint, tensorData, tensorSize } from "../engine/state";
 import { clampOut, clampLow, clampHigh, roundShiftClamp2, joinLanes } from "./requant";
 
 /** Four lanes (i32x4 of qa − z_a and qb − z_b) → i32x4 of outputs. */
@@ -16,9 +16,9 @@ import { clampOut, clampLow, clampHigh, roundShiftClamp2, joinLanes } from "./re
 }
 
 export function add(op: usize): void {
-  const ta = tensorRecord(<i32>load<u16>(op + O_INPUT0));
-  const tb = tensorRecord(<i32>load<u16>(op + O_INPUT1));
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+  const ta = opTensor(op, O_INPUT0);
+  const tb = opTensor(op, O_INPUT1);
+  const tout = opTensor(op, O_OUTPUT);
   // ADD keeps its two multipliers inline, in the weights and bias fields
   const multA = load<i32>(op + O_WEIGHTS), multB = load<i32>(op + O_BIAS);
   const shift = <i32>load<u8>(op + O_SHIFT);

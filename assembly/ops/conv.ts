@@ -13,11 +13,11 @@
 // pixel's window.
 import {
   O_OPCODE, O_INPUT0, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H, O_STRIDE_W, O_DILATION_H,
-  O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT,
+  O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_OUT_STRIDE,
   TRAIT_ADDER, TRAIT_TO_1X1, TRAIT_DEPTHWISE, STATUS_OK, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import {
-  tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
+  opTensor, tensorHeight, tensorWidth, tensorChannels, tensorZeroPoint, tensorData, tensorSize,
 } from "../engine/state";
 import { ACC, ACC_PIXEL_2, ACC_PIXELS, FILTER_CHUNK, WINDOW, WINDOW_BYTES, ZERO_POINT_RUN, clearAcc } from "./scratch";
 import { sad_4x16_u16acc, sad_2x4x16_u16acc } from "./sad";
@@ -95,8 +95,8 @@ export function convLike(op: usize): i32 {
   const adder = has(traits, TRAIT_ADDER);
   const dense = has(traits, TRAIT_TO_1X1);
   const depthwise = has(traits, TRAIT_DEPTHWISE);
-  const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+  const tin = opTensor(op, O_INPUT0);
+  const tout = opTensor(op, O_OUTPUT);
 
   // DENSE is the 1×1 case over the K = H·W·C input bytes
   const H = dense ? 1 : tensorHeight(tin), W = dense ? 1 : tensorWidth(tin);
@@ -110,6 +110,9 @@ export function convLike(op: usize): i32 {
   const shift = <i32>load<u8>(op + O_SHIFT);
   const zx = tensorZeroPoint(tin), zOut = tensorZeroPoint(tout);
   const x = tensorData(tin), out = tensorData(tout);
+  // output pixels N bytes apart, or further when the output is a slice of a wider tensor
+  const stride = load<u32>(op + O_OUT_STRIDE);
+  const outStride = stride != 0 ? <usize>stride : <usize>N;
   const rowBytes = kw * C;
   const filterBytes = depthwise ? kh * kw : kh * rowBytes;
   const blockSize = blockFilters(N, filterBytes);
@@ -172,10 +175,10 @@ export function convLike(op: usize): i32 {
           }
         }
         requantizePixel(adder, ACC, y, filters, blockBias, blockMult, shift, zOut, lo, hi);
-        y += <usize>N;
+        y += outStride;
         if (pixels == 2) {
           requantizePixel(adder, ACC_PIXEL_2, y, filters, blockBias, blockMult, shift, zOut, lo, hi);
-          y += <usize>N;
+          y += outStride;
           ow++;
         }
       }

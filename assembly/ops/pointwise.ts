@@ -4,7 +4,7 @@
 import {
   O_OPCODE, O_INPUT0, O_OUTPUT, O_ACT_MIN, O_ACT_MAX, O_SHIFT, OP_LUT, OP_CHANNEL_AFFINE, OP_LOG_SOFTMAX, STATUS_OK,
 } from "../../src/format/constants";
-import { opTensorRecord, tensorChannels, tensorZeroPoint, tensorData, tensorSize } from "../engine/state";
+import { opTensor, tensorChannels, tensorZeroPoint, tensorData, tensorSize } from "../engine/state";
 import { lut } from "./lut";
 import { channelAffine } from "./channel_affine";
 import { softmax } from "./softmax";
@@ -12,7 +12,7 @@ import { softmax } from "./softmax";
 /** Run a LUT, CHANNEL_AFFINE, SOFTMAX or LOG_SOFTMAX op: STATUS_OK, or STATUS_READ_FAILED (stream flavour). */
 export function pointwise(op: usize): i32 {
   const code = <i32>load<u8>(op + O_OPCODE);
-  const tin = opTensorRecord(op, O_INPUT0), tout = opTensorRecord(op, O_OUTPUT);
+  const tin = opTensor(op, O_INPUT0), tout = opTensor(op, O_OUTPUT);
   const x = tensorData(tin), y = tensorData(tout);
   const count = <usize>tensorSize(tin), channels = <usize>tensorChannels(tin);
   const zOut = tensorZeroPoint(tout);

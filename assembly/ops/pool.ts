@@ -4,7 +4,7 @@ import {
   O_OPCODE, O_INPUT0, O_OUTPUT, O_KERNEL_H, O_KERNEL_W, O_STRIDE_H, O_STRIDE_W, O_PAD_TOP, O_PAD_LEFT,
   O_ACT_MIN, O_ACT_MAX, OP_MAX_POOL,
 } from "../../src/format/constants";
-import { tensorRecord, tensorHeight, tensorWidth, tensorChannels, tensorData } from "../engine/state";
+import { opTensor, tensorHeight, tensorWidth, tensorChannels, tensorData } from "../engine/state";
 import { clampOut } from "./requant";
 
 /** The mean rounded half up: floor((2·S + n) / (2·n)), n ≥ 1. */
@@ -16,8 +16,8 @@ import { clampOut } from "./requant";
 /** MAX_POOL and AVG_POOL: windows with dilation 1; every window has an in-bounds tap. */
 export function pool2d(op: usize): void {
   const isMax = <i32>load<u8>(op + O_OPCODE) == OP_MAX_POOL;
-  const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+  const tin = opTensor(op, O_INPUT0);
+  const tout = opTensor(op, O_OUTPUT);
   const H = tensorHeight(tin), W = tensorWidth(tin), C = tensorChannels(tin);
   const OH = tensorHeight(tout), OW = tensorWidth(tout);
   const kh = <i32>load<u8>(op + O_KERNEL_H), kw = <i32>load<u8>(op + O_KERNEL_W);
@@ -52,8 +52,8 @@ export function pool2d(op: usize): void {
 
 /** GLOBAL_AVG_POOL: the rounded mean of each channel over H·W. */
 export function globalAvgPool(op: usize): void {
-  const tin = tensorRecord(<i32>load<u16>(op + O_INPUT0));
-  const tout = tensorRecord(<i32>load<u16>(op + O_OUTPUT));
+  const tin = opTensor(op, O_INPUT0);
+  const tout = opTensor(op, O_OUTPUT);
   const C = tensorChannels(tin);
   const pixels = <usize>tensorHeight(tin) * <usize>tensorWidth(tin);
   const lo = <i32>load<i8>(op + O_ACT_MIN), hi = <i32>load<i8>(op + O_ACT_MAX);

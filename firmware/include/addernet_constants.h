@@ -75,7 +75,35 @@
 #define ADDERNET_O_BIAS (28)
 /** Conv-like ops: multiplier offset. */
 #define ADDERNET_O_MULT (32)
+/** Conv-like ops: the output's pixel stride (0: its channel count); others: reserved, 0. */
 #define ADDERNET_O_RESERVED2 (36)
+#define ADDERNET_O_OUT_STRIDE (36)
+/** PAD: the fill byte (i32 in [−128, 127]) and the mode (PAD_MODE_*). */
+#define ADDERNET_O_PAD_VALUE (24)
+#define ADDERNET_O_PAD_MODE (28)
+/** CONCAT: the input list's offset (relative to the params section) and its entry count. */
+#define ADDERNET_O_INPUT_LIST (24)
+#define ADDERNET_O_INPUT_COUNT (28)
+
+/* ---- CONCAT's input list: one 8-byte entry per input, in channel order ------ */
+#define ADDERNET_INPUT_ENTRY_SIZE (8)
+/** u16 tensor index */
+#define ADDERNET_IE_TENSOR (0)
+/** u16, 0 */
+#define ADDERNET_IE_RESERVED (2)
+/** i32 multiplier onto the output grid */
+#define ADDERNET_IE_MULT (4)
+
+/* ---- PAD modes (what the rows and columns added hold) ----------------------- */
+/** The fill byte. */
+#define ADDERNET_PAD_MODE_CONSTANT (0)
+/** The nearest edge pixel. */
+#define ADDERNET_PAD_MODE_EDGE (1)
+/** The mirror image without repeating the edge pixel (period 2·(n − 1)). */
+#define ADDERNET_PAD_MODE_REFLECT (2)
+/** The input repeated (period n). */
+#define ADDERNET_PAD_MODE_WRAP (3)
+#define ADDERNET_PAD_MODE_LAST (3)
 
 /* ---- op codes ------------------------------------------------------------- */
 #define ADDERNET_OP_CONV2D (1)
@@ -93,7 +121,10 @@
 #define ADDERNET_OP_CHANNEL_AFFINE (13)
 #define ADDERNET_OP_SOFTMAX (14)
 #define ADDERNET_OP_LOG_SOFTMAX (15)
-#define ADDERNET_OP_LAST (15)
+#define ADDERNET_OP_PAD (16)
+#define ADDERNET_OP_CONCAT (17)
+/** The highest opcode; codes up to it that no op has are unknown (BAD_OP) like any other. */
+#define ADDERNET_OP_LAST (17)
 
 /* ---- op traits: how each opcode's record is read and checked (bit flags) --- */
 /* src/ops/table.ts describes each op with these; the kernel's loader checks records by them */
@@ -132,6 +163,16 @@
  * in [0, EXP_ONE]; a requantizing row op (LOG_SOFTMAX) keeps two i32 multipliers at 28, 32.
  */
 #define ADDERNET_TRAIT_ROW (2048)
+/**
+ * The pad fields add rows and columns around the input (output (H + pad_top + pad_bottom) ×
+ * (W + pad_left + pad_right) × C, kernel/stride/dilation 1); 24 holds the fill byte, 28 the mode.
+ */
+#define ADDERNET_TRAIT_PADS (4096)
+/**
+ * Reads a list of inputs in the params section (24: offset, 28: count ≥ 2; input0 is the first),
+ * each rescaled onto the output grid by its own multiplier, and concatenates them along channels.
+ */
+#define ADDERNET_TRAIT_INPUT_LIST (8192)
 
 /* Each opcode's traits (a test checks them against src/ops/table.ts). */
 /** FILTERS | WINDOW | REQUANTIZES */
@@ -164,6 +205,10 @@
 #define ADDERNET_OP_SOFTMAX_TRAITS (2048)
 /** REQUANTIZES | ROW */
 #define ADDERNET_OP_LOG_SOFTMAX_TRAITS (2112)
+/** KEEPS_GRID | PADS */
+#define ADDERNET_OP_PAD_TRAITS (4128)
+/** REQUANTIZES | INPUT_LIST */
+#define ADDERNET_OP_CONCAT_TRAITS (8256)
 
 /** Entries of a LUT op's table: one int8 output per int8 input value. */
 #define ADDERNET_LUT_BYTES (256)

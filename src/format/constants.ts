@@ -77,7 +77,35 @@ export const O_WEIGHTS = 24;
 export const O_BIAS = 28;
 /** Conv-like ops: multiplier offset. */
 export const O_MULT = 32;
+/** Conv-like ops: the output's pixel stride (0: its channel count); others: reserved, 0. */
 export const O_RESERVED2 = 36;
+export const O_OUT_STRIDE = 36;
+/** PAD: the fill byte (i32 in [−128, 127]) and the mode (PAD_MODE_*). */
+export const O_PAD_VALUE = 24;
+export const O_PAD_MODE = 28;
+/** CONCAT: the input list's offset (relative to the params section) and its entry count. */
+export const O_INPUT_LIST = 24;
+export const O_INPUT_COUNT = 28;
+
+// ---- CONCAT's input list: one 8-byte entry per input, in channel order ------
+export const INPUT_ENTRY_SIZE = 8;
+/** u16 tensor index */
+export const IE_TENSOR = 0;
+/** u16, 0 */
+export const IE_RESERVED = 2;
+/** i32 multiplier onto the output grid */
+export const IE_MULT = 4;
+
+// ---- PAD modes (what the rows and columns added hold) -----------------------
+/** The fill byte. */
+export const PAD_MODE_CONSTANT = 0;
+/** The nearest edge pixel. */
+export const PAD_MODE_EDGE = 1;
+/** The mirror image without repeating the edge pixel (period 2·(n − 1)). */
+export const PAD_MODE_REFLECT = 2;
+/** The input repeated (period n). */
+export const PAD_MODE_WRAP = 3;
+export const PAD_MODE_LAST = 3;
 
 // ---- op codes -------------------------------------------------------------
 export const OP_CONV2D = 1;
@@ -95,7 +123,10 @@ export const OP_LUT = 12;
 export const OP_CHANNEL_AFFINE = 13;
 export const OP_SOFTMAX = 14;
 export const OP_LOG_SOFTMAX = 15;
-export const OP_LAST = 15;
+export const OP_PAD = 16;
+export const OP_CONCAT = 17;
+/** The highest opcode; codes up to it that no op has are unknown (BAD_OP) like any other. */
+export const OP_LAST = 17;
 
 // ---- op traits: how each opcode's record is read and checked (bit flags) ---
 // src/ops/table.ts describes each op with these; the kernel's loader checks records by them
@@ -134,6 +165,16 @@ export const TRAIT_TABLE = 1024;
  * in [0, EXP_ONE]; a requantizing row op (LOG_SOFTMAX) keeps two i32 multipliers at 28, 32.
  */
 export const TRAIT_ROW = 2048;
+/**
+ * The pad fields add rows and columns around the input (output (H + pad_top + pad_bottom) ×
+ * (W + pad_left + pad_right) × C, kernel/stride/dilation 1); 24 holds the fill byte, 28 the mode.
+ */
+export const TRAIT_PADS = 4096;
+/**
+ * Reads a list of inputs in the params section (24: offset, 28: count ≥ 2; input0 is the first),
+ * each rescaled onto the output grid by its own multiplier, and concatenates them along channels.
+ */
+export const TRAIT_INPUT_LIST = 8192;
 
 // Each opcode's traits (a test checks them against src/ops/table.ts).
 /** FILTERS | WINDOW | REQUANTIZES */
@@ -166,6 +207,10 @@ export const OP_CHANNEL_AFFINE_TRAITS = 1088;
 export const OP_SOFTMAX_TRAITS = 2048;
 /** REQUANTIZES | ROW */
 export const OP_LOG_SOFTMAX_TRAITS = 2112;
+/** KEEPS_GRID | PADS */
+export const OP_PAD_TRAITS = 4128;
+/** REQUANTIZES | INPUT_LIST */
+export const OP_CONCAT_TRAITS = 8256;
 
 /** Entries of a LUT op's table: one int8 output per int8 input value. */
 export const LUT_BYTES = 256;

@@ -1,7 +1,7 @@
 // The byte layout of a valid `.addn` file, for the `inspect` command: where each section, record
 // and parameter array lies.
 import * as C from "./constants.js";
-import { paramArrays } from "../ops/table.js";
+import { has, paramArrays } from "../ops/table.js";
 import type { OpKind } from "./model.js";
 import { tensorBytes } from "./model.js";
 import { readModel } from "./reader.js";
@@ -28,7 +28,7 @@ export interface OpLayout {
   kind: OpKind;
   /** File offset of the op record. */
   record: number;
-  /** Parameter arrays, at absolute file offsets (empty for ops without arrays). */
+  /** Parameter arrays (a concat's input list too), at absolute file offsets (empty for ops without arrays). */
   params: ByteRange[];
 }
 
@@ -70,10 +70,12 @@ export function describeLayout(bytes: Uint8Array): FileLayout {
     const record = opsOffset + index * C.OP_RECORD_SIZE;
     const params: ByteRange[] = [];
     for (const array of paramArrays(op, model.tensors[op.input0]!, model.tensors[op.output]!)) {
-      const p = { name: array.key, offset: paramsOffset + u32(record + array.field), size: array.length * array.type.BYTES_PER_ELEMENT };
-      params.push(p);
-      covered.fill(1, p.offset - paramsOffset, p.offset - paramsOffset + p.size);
+      params.push({ name: array.key, offset: paramsOffset + u32(record + array.field), size: array.length * array.type.BYTES_PER_ELEMENT });
     }
+    if (has(op.kind, C.TRAIT_INPUT_LIST)) {
+      params.push({ name: "input list", offset: paramsOffset + u32(record + C.O_INPUT_LIST), size: C.INPUT_ENTRY_SIZE * op.inputs!.length });
+    }
+    for (const p of params) covered.fill(1, p.offset - paramsOffset, p.offset - paramsOffset + p.size);
     return { index, kind: op.kind, record, params };
   });
   return {

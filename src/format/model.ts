@@ -17,7 +17,13 @@ export type OpKind =
   | "lut"
   | "channel_affine"
   | "softmax"
-  | "log_softmax";
+  | "log_softmax"
+  | "pad"
+  | "concat";
+
+/** What PAD's added rows and columns hold (docs/SPEC.md, PAD), in PAD_MODE_* order. */
+export const PAD_MODES = ["constant", "edge", "reflect", "wrap"] as const;
+export type PadMode = (typeof PAD_MODES)[number];
 
 /** An int8 NHWC activation tensor (batch 1) on the grid x = scale·(q − zeroPoint). */
 export interface QTensor {
@@ -48,7 +54,7 @@ export interface Geometry {
 
 export interface QOp extends Geometry {
   kind: OpKind;
-  /** Tensor indices. input1 is used by "add" only. */
+  /** Tensor indices. input1 is used by "add" only; "concat" lists all its inputs in `inputs` (input0 first). */
   input0: number;
   input1?: number;
   output: number;
@@ -61,6 +67,11 @@ export interface QOp extends Geometry {
   /** Conv-like ops: per output channel; channel_affine: per channel (mult for x ≥ z_x). */
   bias?: Int32Array;
   mult?: Int32Array;
+  /**
+   * Conv-like ops: bytes from one output pixel to the next when the output is written into a
+   * wider tensor (a channel slice of a concat's output, docs/FORMAT.md); absent: its channels.
+   */
+  outputStride?: number;
   /** channel_affine: per channel, the multiplier for x < z_x. */
   multNegative?: Int32Array;
   /** lut: LUT_BYTES outputs, indexed by x + 128. */
@@ -73,6 +84,12 @@ export interface QOp extends Geometry {
   /** log_softmax: multipliers of the difference to the row's maximum and of log2 of the sum. */
   diffMult?: number;
   logMult?: number;
+  /** pad: the fill byte (constant mode; on the input's grid) and the mode. */
+  padValue?: number;
+  padMode?: PadMode;
+  /** concat: every input in channel order (inputs[0] = input0), and each one's multiplier onto the output grid. */
+  inputs?: number[];
+  mults?: number[];
   /** Optional name kept by the host (not stored in the file). */
   name?: string;
 }

@@ -5,9 +5,9 @@ import * as C from "./constants.js";
 import { crc32 } from "./crc32.js";
 import { type ErrorLocation, ModelFormatError } from "./errors.js";
 import { GEOMETRY_FIELDS, UNIT_GEOMETRY, canonicalOffsets } from "./layout.js";
-import { expectedOutputShape, has, inlineValues, kindOfOpcode, OP_KINDS, OPS, paramArrays, usedParamFields } from "../ops/table.js";
+import { expectedOutputShape, has, hasFilters, inlineValues, kindOfOpcode, OP_KINDS, OPS, paramArrays, usedParamFields } from "../ops/table.js";
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "./model.js";
-import { tensorBytes } from "./model.js";
+import { PAD_MODES, tensorBytes } from "./model.js";
 
 type Shape = Pick<QTensor, "height" | "width" | "channels">;
 const SHAPE_FIELDS = [
@@ -26,6 +26,7 @@ const PARAM_SLOTS = [
   ["weights/mult0 slot", C.O_WEIGHTS],
   ["bias/mult1 slot", C.O_BIAS],
   ["mult slot", C.O_MULT],
+  ["reserved field", C.O_RESERVED2],
 ] as const;
 /** File offset of a field of tensor record `t`. */
 const tensorField = (h: Header, t: number, field: number): number => h.tensorsOffset + t * C.TENSOR_RECORD_SIZE + field;
@@ -167,6 +168,8 @@ function readTensor(view: DataView, h: Header, index: number): QTensor {
 function geometryRule(kind: OpKind, key: keyof Geometry, g: Geometry): string | undefined {
   const value = g[key];
   const pool = has(kind, C.TRAIT_POOL);
+  const isPad = key.startsWith("pad");
+  if (has(kind, C.TRAIT_PADS) && isPad) return undefined; // any number of rows and columns
   if (!has(kind, C.TRAIT_WINDOW)) return value === UNIT_GEOMETRY[key] ? undefined : `${UNIT_GEOMETRY[key]}`;
   switch (key) {
     case "kernelH":
@@ -190,6 +193,104 @@ function geometryRule(kind: OpKind, key: keyof Geometry, g: Geometry): string | 
   }
 }
 
+/** One op record's view: its file offset, fields, name for messages and what it fails with. */
+interface OpRecord {
+  at: number;
+  index: number;
+  name: string;
+  where: ErrorLocation;
+  u8(off: number): number;
+  u16(off: number): number;
+  u32(off: number): number;
+}
+
+/** [start, end) of the activation bytes an op's output takes: contiguous, or (an output stride) its pixels `stride` apart. */
+function outputRegion(t: QTensor, stride: number): [number, number] {
+  const pixels = t.height * t.width;
+  return [t.offset, t.offset + (pixels - 1) * (stride || t.channels) + t.channels];
+}
+
+/**
+ * A conv-like op's output stride (field 36): 0 (its channels), or more than the output's
+ * channels when it has more than one pixel, its pixels then ending inside the activations.
+ */
+function checkOutputStride(r: OpRecord, h: Header, out: QTensor): number {
+  const stride = r.u32(C.O_OUT_STRIDE);
+  if (stride === 0) return 0;
+  const pixels = out.height * out.width;
+  if (pixels === 1 || stride <= out.channels) {
+    const expected = pixels === 1 ? "0 (a one-pixel output)" : `0 or > the output's ${out.channels} channels`;
+    fail(C.STATUS_BAD_OP, r.at + C.O_OUT_STRIDE, `${r.name} output stride: expected ${expected}, found ${stride}`, r.where);
+  }
+  const [, end] = outputRegion(out, stride);
+  if (end > h.activationBytes) {
+    fail(C.STATUS_BAD_OP, r.at + C.O_OUT_STRIDE, `${r.name} output stride ${stride}: its ${pixels} pixels from offset ${out.offset} end at ${end}, expected ≤ activation_bytes ${h.activationBytes}`, r.where);
+  }
+  return stride;
+}
+
+/**
+ * CONCAT (docs/FORMAT.md): the output written once, never the model input, input0's height and
+ * width; count ≥ 2, the list inside the params; then entry by entry: tensor index, input0 first,
+ * reserved field, written before, input0's height and width, in place (at its own slice of the
+ * output) or apart from the output; then the channels summed. Returns the inputs and multipliers.
+ */
+function readInputList(r: OpRecord, view: DataView, h: Header, tensors: QTensor[], written: Set<number>, input0: number, output: number): { inputs: number[]; mults: number[] } {
+  checkOutputWritable(r, h, written, output);
+  const in0 = tensors[input0]!;
+  const out = tensors[output]!;
+  for (const [dim, off] of SHAPE_FIELDS.slice(0, 2)) {
+    if (out[dim] !== in0[dim]) fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, output, off), `${r.name} output tensor ${output} ${dim}: expected input0's ${in0[dim]} (${shapeText(in0)}), found ${shapeText(out)}`, r.where);
+  }
+  const count = r.u32(C.O_INPUT_COUNT);
+  if (count < 2) fail(C.STATUS_BAD_OP, r.at + C.O_INPUT_COUNT, `${r.name} input count: expected ≥ 2, found ${count}`, r.where);
+  const list = r.u32(C.O_INPUT_LIST);
+  const size = count * C.INPUT_ENTRY_SIZE;
+  if (list % C.FORMAT_ALIGN !== 0 || list + size > h.paramsSize) {
+    fail(C.STATUS_PARAM_OUT_OF_RANGE, r.at + C.O_INPUT_LIST, `${r.name} input list: ${count} entries (${size} bytes) at params offset ${list}: expected a multiple of ${C.FORMAT_ALIGN} with the list inside params_size ${h.paramsSize}`, r.where);
+  }
+  const inputs: number[] = [];
+  const mults: number[] = [];
+  let channels = 0;
+  for (let i = 0; i < count; i++) {
+    const entry = h.paramsOffset + list + i * C.INPUT_ENTRY_SIZE;
+    const field = `${r.name} input list entry ${i}`;
+    const t = view.getUint16(entry + C.IE_TENSOR, true);
+    if (t >= h.tensorCount) fail(C.STATUS_BAD_OP, entry + C.IE_TENSOR, `${field} tensor: expected a tensor index < ${h.tensorCount}, found ${t}`, r.where);
+    if (i === 0 && t !== input0) fail(C.STATUS_BAD_OP, entry + C.IE_TENSOR, `${field} tensor: expected input0 ${input0} (the list starts with it), found ${t}`, r.where);
+    const reserved = view.getUint16(entry + C.IE_RESERVED, true);
+    if (reserved !== 0) fail(C.STATUS_BAD_LAYOUT, entry + C.IE_RESERVED, `${field} reserved field: expected 0, found ${reserved}`, r.where);
+    if (!written.has(t)) fail(C.STATUS_BAD_GRAPH, entry + C.IE_TENSOR, `${field}: tensor ${t} is read before any op writes it (and it is not the model input)`, r.where);
+    const x = tensors[t]!;
+    if (x.height !== in0.height) fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, t, C.T_HEIGHT), `${field}: tensor ${t} is ${shapeText(x)}; the inputs' height must be input0's ${in0.height}`, r.where);
+    if (x.width !== in0.width) fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, t, C.T_WIDTH), `${field}: tensor ${t} is ${shapeText(x)}; the inputs' width must be input0's ${in0.width}`, r.where);
+    const inPlace = x.offset === out.offset + channels;
+    if (!inPlace && out.offset < x.offset + tensorBytes(x) && x.offset < out.offset + tensorBytes(out)) {
+      fail(
+        C.STATUS_BAD_GRAPH,
+        entry + C.IE_TENSOR,
+        `${field}: tensor ${t} at [${x.offset}, ${x.offset + tensorBytes(x)}) overlaps the output tensor ${output} at [${out.offset}, ${out.offset + tensorBytes(out)}) without lying in its slice (offset ${out.offset + channels})`,
+        r.where,
+      );
+    }
+    inputs.push(t);
+    mults.push(view.getInt32(entry + C.IE_MULT, true));
+    channels += x.channels;
+  }
+  if (out.channels !== channels) {
+    fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, output, C.T_CHANNELS), `${r.name} output tensor ${output} channels: expected ${channels} (the inputs' channels summed), found ${shapeText(out)}`, r.where);
+  }
+  return { inputs, mults };
+}
+
+/** The output is not yet written and not the model input. */
+function checkOutputWritable(r: OpRecord, h: Header, written: Set<number>, output: number): void {
+  if (written.has(output)) {
+    const why = output === h.inputTensor ? "the model input is never written" : "it is already written by an earlier op";
+    fail(C.STATUS_BAD_GRAPH, r.at + C.O_OUTPUT, `${r.name} output: tensor ${output} cannot be written: ${why}`, r.where);
+  }
+}
+
 /** Step 4: one op record, in the order of FORMAT.md. Marks its output written. */
 function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[], written: Set<number>, index: number): QOp {
   const at = h.opsOffset + index * C.OP_RECORD_SIZE;
@@ -203,16 +304,19 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
   const kind = kindOfOpcode(opcode);
   if (kind === undefined) fail(C.STATUS_BAD_OP, at + C.O_OPCODE, `op ${index} opcode: expected ${KNOWN_OPCODES}, found ${opcode}`, where);
   const name = `op ${index} (${kind})`;
+  const r: OpRecord = { at, index, name, where, u8, u16, u32 };
+  const filters = hasFilters(kind);
   const twoInputs = has(kind, C.TRAIT_TWO_INPUTS);
+  const pads = has(kind, C.TRAIT_PADS);
+  const list = has(kind, C.TRAIT_INPUT_LIST);
   // reserved fields, reported at the first nonzero byte (the three bytes at 21 one by one)
   const reserved: [string, number, number][] = [
     ["reserved byte", C.O_RESERVED0, u8(C.O_RESERVED0)],
     ...[0, 1, 2].map((k): [string, number, number] => ["reserved byte", C.O_RESERVED1 + k, u8(C.O_RESERVED1 + k)]),
   ];
-  // the parameter slots an op does not use are reserved too
+  // the parameter fields an op does not use are reserved too
   const used = usedParamFields(kind);
   for (const [slot, off] of PARAM_SLOTS) if (!used.includes(off)) reserved.push([slot, off, u32(off)]);
-  reserved.push(["reserved field", C.O_RESERVED2, u32(C.O_RESERVED2)]);
   for (const [field, off, value] of reserved) {
     if (value !== 0) fail(C.STATUS_BAD_LAYOUT, at + off, `${name} ${field} at record byte ${off}: expected 0, found ${value}`, where);
   }
@@ -246,6 +350,9 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
       fail(C.STATUS_BAD_OP, at + field.offset, `${name} ${field.name}: expected ${expected}, found ${geometry[field.key]}`, where);
     }
   }
+  if (pads && u32(C.O_PAD_MODE) > C.PAD_MODE_LAST) {
+    fail(C.STATUS_BAD_OP, at + C.O_PAD_MODE, `${name} mode: expected 0…${C.PAD_MODE_LAST} (${PAD_MODES.join(", ")}), found ${u32(C.O_PAD_MODE)}`, where);
+  }
 
   // quantization fields
   const actMin = view.getInt8(at + C.O_ACT_MIN);
@@ -273,6 +380,8 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
       fail(C.STATUS_BAD_QUANT, tensorField(h, output, C.T_SCALE), `${name} output tensor ${output} scale: expected input tensor ${input0}'s ${in0.scale} (the op keeps its grid), found ${out.scale}`, where);
     }
   }
+  const padValue = pads ? view.getInt32(at + C.O_PAD_VALUE, true) : 0;
+  if (padValue < -128 || padValue > 127) fail(C.STATUS_BAD_QUANT, at + C.O_PAD_VALUE, `${name} fill value: expected an int8 value −128…127, found ${padValue}`, where);
 
   // output shape, reported at the first mismatching field of the tensor record
   const checkShape = (field: string, t: number, expected: Shape): void => {
@@ -284,28 +393,31 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
     }
   };
   if (twoInputs) checkShape("input1", input1, in0);
+  const inputList = list ? readInputList(r, view, h, tensors, written, input0, output) : undefined;
   if (has(kind, C.TRAIT_ELEMENTS)) {
     if (tensorBytes(out) !== tensorBytes(in0)) {
       fail(C.STATUS_SHAPE_MISMATCH, tensorField(h, output, C.T_HEIGHT), `${name} output tensor ${output}: expected ${tensorBytes(in0)} elements (input ${shapeText(in0)}), found ${shapeText(out)} = ${tensorBytes(out)}`, where);
     }
-  } else {
+  } else if (!list) {
     checkShape("output", output, expectedOutputShape({ kind, ...geometry }, in0, out));
   }
 
-  // output not yet written, not overlapping an input
-  if (written.has(output)) {
-    const why = output === h.inputTensor ? "the model input is never written" : "it is already written by an earlier op";
-    fail(C.STATUS_BAD_GRAPH, at + C.O_OUTPUT, `${name} output: tensor ${output} cannot be written: ${why}`, where);
-  }
-  for (const [field, , t] of inputs) {
-    const a = tensors[t];
-    if (out.offset < a.offset + tensorBytes(a) && a.offset < out.offset + tensorBytes(out)) {
-      fail(
-        C.STATUS_BAD_GRAPH,
-        at + C.O_OUTPUT,
-        `${name} output: tensor ${output} at [${out.offset}, ${out.offset + tensorBytes(out)}) overlaps ${field} tensor ${t} at [${a.offset}, ${a.offset + tensorBytes(a)})`,
-        where,
-      );
+  // output: not yet written; where a conv-like op writes it; not overlapping an input (a
+  // concat checked its inputs along its list)
+  if (!list) {
+    checkOutputWritable(r, h, written, output);
+    const outputStride = filters ? checkOutputStride(r, h, out) : 0;
+    const [outStart, outEnd] = outputRegion(out, outputStride);
+    for (const [field, , t] of inputs) {
+      const a = tensors[t];
+      if (outStart < a.offset + tensorBytes(a) && a.offset < outEnd) {
+        fail(
+          C.STATUS_BAD_GRAPH,
+          at + C.O_OUTPUT,
+          `${name} output: tensor ${output} at [${outStart}, ${outEnd}) overlaps ${field} tensor ${t} at [${a.offset}, ${a.offset + tensorBytes(a)})`,
+          where,
+        );
+      }
     }
   }
 
@@ -330,8 +442,14 @@ function readOp(bytes: Uint8Array, view: DataView, h: Header, tensors: QTensor[]
         : Int32Array.from({ length: array.length }, (_, k) => view.getInt32(from + 4 * k, true)),
     });
   }
+  if (filters && u32(C.O_OUT_STRIDE) !== 0) op.outputStride = u32(C.O_OUT_STRIDE);
   if (twoInputs) op.input1 = input1;
   for (const v of values) op[v.key] = v.value;
+  if (pads) {
+    op.padValue = padValue;
+    op.padMode = PAD_MODES[u32(C.O_PAD_MODE)]!;
+  }
+  if (inputList) Object.assign(op, inputList);
   written.add(output);
   return op;
 }

@@ -8,8 +8,8 @@ import * as C from "./constants.js";
 import { crc32 } from "./crc32.js";
 import { ModelFormatError, ModelPackError } from "./errors.js";
 import { GEOMETRY_FIELDS, align16, canonicalOffsets } from "./layout.js";
-import { OPS, has, inlineValues, paramArrays } from "../ops/table.js";
-import type { QModel, QOp, QTensor } from "./model.js";
+import { OPS, has, hasFilters, inlineValues, paramArrays } from "../ops/table.js";
+import { PAD_MODES, type QModel, type QOp, type QTensor } from "./model.js";
 import { readModel } from "./reader.js";
 
 interface IntRange {
@@ -84,6 +84,27 @@ function checkOpEncodable(model: QModel, op: QOp, index: number): void {
   for (const a of arrays) checkArray(op[a.key], a.type, a.length, `${what} ${a.key}`);
   const used = new Set<string>([...values, ...arrays].map((p) => p.key));
   checkAbsent(op, PARAM_KEYS.filter((key) => !used.has(key)), what);
+  if (hasFilters(op.kind)) {
+    if (op.outputStride !== undefined) checkInt(op.outputStride, U32, `${what} outputStride`);
+  } else {
+    checkAbsent(op, ["outputStride"], what);
+  }
+  if (has(op.kind, C.TRAIT_PADS)) {
+    checkInt(op.padValue, I8, `${what} padValue`);
+    if (!PAD_MODES.includes(op.padMode!)) throw new ModelPackError(`${what} padMode: expected one of ${PAD_MODES.join(", ")}, found ${String(op.padMode)}`);
+  } else {
+    checkAbsent(op, ["padValue", "padMode"], what);
+  }
+  if (has(op.kind, C.TRAIT_INPUT_LIST)) {
+    const { inputs, mults } = op;
+    if (!Array.isArray(inputs) || inputs.length < 2) throw new ModelPackError(`${what} inputs: expected a list of 2 or more tensor indices, found ${String(inputs)}`);
+    inputs.forEach((t, i) => checkInt(t, tensorIndex, `${what} inputs[${i}]`));
+    if (inputs[0] !== op.input0) throw new ModelPackError(`${what} inputs[0]: expected input0 ${op.input0}, found ${inputs[0]}`);
+    if (!Array.isArray(mults) || mults.length !== inputs.length) throw new ModelPackError(`${what} mults: expected ${inputs.length} multipliers, found ${String(mults?.length)}`);
+    mults.forEach((m, i) => checkInt(m, I32, `${what} mults[${i}]`));
+  } else {
+    checkAbsent(op, ["inputs", "mults"], what);
+  }
 }
 
 /** Every QOp field that holds a parameter, array or value. */
@@ -100,18 +121,34 @@ function checkModelEncodable(model: QModel): void {
   model.ops.forEach((op, i) => checkOpEncodable(model, op, i));
 }
 
-/** Each op's arrays with where they go, relative to the params section: op order, field order, each aligned to 16. */
-function placeParams(model: QModel): { arrays: { field: number; at: number; values: Int8Array | Int32Array }[][]; size: number } {
+/** A concat's input list as stored in the params section: one INPUT_ENTRY_SIZE entry per input. */
+function inputListBytes(op: QOp): Uint8Array {
+  const bytes = new Uint8Array(C.INPUT_ENTRY_SIZE * op.inputs!.length);
+  const view = new DataView(bytes.buffer);
+  op.inputs!.forEach((t, k) => {
+    view.setUint16(C.INPUT_ENTRY_SIZE * k + C.IE_TENSOR, t, true);
+    view.setInt32(C.INPUT_ENTRY_SIZE * k + C.IE_MULT, op.mults![k]!, true);
+  });
+  return bytes;
+}
+
+/**
+ * Each op's blocks in the params section with where they go, relative to the section: its arrays
+ * (paramArrays) and a concat's input list, op order, field order, each aligned to 16.
+ */
+function placeParams(model: QModel): { blocks: { field: number; at: number; values: Int8Array | Int32Array | Uint8Array }[][]; size: number } {
   let size = 0;
-  const arrays = model.ops.map((op) =>
-    paramArrays(op, model.tensors[op.input0]!, model.tensors[op.output]!).map(({ key, field }) => {
-      const values = op[key]!;
+  const blocks = model.ops.map((op) => {
+    const contents: { field: number; values: Int8Array | Int32Array | Uint8Array }[] =
+      paramArrays(op, model.tensors[op.input0]!, model.tensors[op.output]!).map(({ key, field }) => ({ field, values: op[key]! }));
+    if (has(op.kind, C.TRAIT_INPUT_LIST)) contents.push({ field: C.O_INPUT_LIST, values: inputListBytes(op) });
+    return contents.map(({ field, values }) => {
       const at = size;
       size = align16(size + values.byteLength);
       return { field, at, values };
-    }),
-  );
-  return { arrays, size };
+    });
+  });
+  return { blocks, size };
 }
 
 /** The `.addn` bytes of `model`. Throws ModelPackError naming the tensor or op if it cannot be written. */
@@ -157,11 +194,17 @@ export function packModel(model: QModel): Uint8Array {
     view.setInt8(at + C.O_ACT_MIN, op.actMin);
     view.setInt8(at + C.O_ACT_MAX, op.actMax);
     view.setUint8(at + C.O_SHIFT, op.shift);
-    for (const { field, at: offset, values } of params.arrays[i]!) {
+    for (const { field, at: offset, values } of params.blocks[i]!) {
       view.setUint32(at + field, offset, true);
       const base = sections.params + offset;
-      if (values instanceof Int8Array) bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.length), base);
-      else values.forEach((v, k) => view.setInt32(base + 4 * k, v, true));
+      if (values instanceof Int32Array) values.forEach((v, k) => view.setInt32(base + 4 * k, v, true));
+      else bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.length), base);
+    }
+    if (hasFilters(op.kind)) view.setUint32(at + C.O_OUT_STRIDE, op.outputStride ?? 0, true);
+    if (has(op.kind, C.TRAIT_INPUT_LIST)) view.setUint32(at + C.O_INPUT_COUNT, op.inputs!.length, true);
+    if (has(op.kind, C.TRAIT_PADS)) {
+      view.setInt32(at + C.O_PAD_VALUE, op.padValue!, true);
+      view.setUint32(at + C.O_PAD_MODE, PAD_MODES.indexOf(op.padMode!), true);
     }
     for (const v of inlineValues(op.kind)) view.setUint32(at + v.field, op[v.key]! >>> 0, true);
   });

@@ -10,7 +10,8 @@ import { calibrationSamples, randomNetwork } from "../models/index.js";
 import { randomInt8, randomOpModel } from "../models/op_models.js";
 import { Rng } from "../models/random.js";
 import { quantize } from "../pipeline.js";
-import { arenaNeeded, readerVerdict, runInArena, type ReaderVerdict } from "./expect.js";
+import { runInArena } from "../reference/arena.js";
+import { arenaNeeded, readerVerdict, type ReaderVerdict } from "./expect.js";
 import { fieldsOf, mutate, type Field, type MutationKind } from "./mutate.js";
 
 export const OP_MODELS_PER_KIND = 3;
@@ -90,6 +91,6 @@ export function caseOf(what: Pick<FuzzCase, "seed" | "index" | "base" | "kind" |
  */
 export function expectedOutput(c: FuzzCase): Int8Array {
   if (!c.reader.model) throw new Error(`case ${c.index}: the reader rejects it, there is no expected output`);
-  c.expected ??= runInArena(c.reader.model, c.input);
+  c.expected ??= runInArena(c.reader.model, c.input).output;
   return c.expected;
 }

@@ -4,9 +4,8 @@ import * as C from "../format/constants.js";
 import { ModelFormatError } from "../format/errors.js";
 import { align16 } from "../format/layout.js";
 import { filterBytes, hasFilters } from "../ops/table.js";
-import { tensorBytes, type QModel } from "../format/model.js";
+import type { QModel } from "../format/model.js";
 import { readModel } from "../format/reader.js";
-import { runOp } from "../reference/interpreter.js";
 import type { KernelFlavour } from "../runtime/kernel.js";
 
 export interface ReaderVerdict {
@@ -44,23 +43,3 @@ export function arenaNeeded(blob: Uint8Array, model: QModel, flavour: KernelFlav
   return 2 * C.TENSOR_RECORD_SIZE + model.activationBytes + scratch + C.READ_SLACK;
 }
 
-/**
- * The output bytes of a valid model run in one shared activation region, as the kernels run it:
- * each op reads its inputs from, and writes its output to, the tensors' planned offsets. The
- * format forbids an op's output to overlap its own inputs, not other tensors, so in a model
- * whose offsets were edited a later op may overwrite a tensor an even later op reads; per-tensor
- * buffers (runReference) then give other bytes than any kernel, this gives the same.
- */
-export function runInArena(model: QModel, input: Int8Array): Int8Array {
-  const region = new Int8Array(Math.max(...model.tensors.map((t) => t.offset + tensorBytes(t))));
-  const bytesOf = (t: number): Int8Array => {
-    const { offset } = model.tensors[t]!;
-    return region.subarray(offset, offset + tensorBytes(model.tensors[t]!));
-  };
-  bytesOf(model.input).set(input);
-  for (const op of model.ops) {
-    const x1 = op.input1 === undefined ? undefined : bytesOf(op.input1).slice();
-    region.set(runOp(model, op, bytesOf(op.input0).slice(), x1), model.tensors[op.output]!.offset);
-  }
-  return bytesOf(model.output).slice();
-}

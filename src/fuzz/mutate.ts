@@ -46,6 +46,8 @@ const OP_FIELDS: readonly FieldSpec[] = [
   ["reserved1[0]", C.O_RESERVED1, 1], ["reserved1[1]", C.O_RESERVED1 + 1, 1], ["reserved1[2]", C.O_RESERVED1 + 2, 1],
   ["weights", C.O_WEIGHTS, 4], ["bias", C.O_BIAS, 4], ["mult", C.O_MULT, 4], ["reserved2", C.O_RESERVED2, 4],
 ];
+// a CONCAT's input list entries, in the params section
+const ENTRY_FIELDS: readonly FieldSpec[] = [["tensor", C.IE_TENSOR, 2], ["reserved", C.IE_RESERVED, 2], ["mult", C.IE_MULT, 4]];
 
 const view = (blob: Uint8Array): DataView => new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
 
@@ -53,7 +55,7 @@ function fieldsOfRecord(record: string, base: number, specs: readonly FieldSpec[
   return specs.map(([key, offset, size]) => ({ at: base + offset, size, name: `${record}.${key}`, record, key }));
 }
 
-/** Every field of a (valid) blob's header, tensor records and op records. */
+/** Every field of a (valid) blob's header, tensor records, op records and concats' input lists. */
 export function fieldsOf(blob: Uint8Array): Field[] {
   const v = view(blob);
   const fields = fieldsOfRecord("header", 0, HEADER_FIELDS);
@@ -62,7 +64,13 @@ export function fieldsOf(blob: Uint8Array): Field[] {
   }
   const ops = v.getUint32(C.H_OPS_OFFSET, true);
   for (let o = 0; o < v.getUint16(C.H_OP_COUNT, true); o++) {
-    fields.push(...fieldsOfRecord(`op[${o}]`, ops + C.OP_RECORD_SIZE * o, OP_FIELDS));
+    const at = ops + C.OP_RECORD_SIZE * o;
+    fields.push(...fieldsOfRecord(`op[${o}]`, at, OP_FIELDS));
+    if (v.getUint8(at + C.O_OPCODE) !== C.OP_CONCAT) continue;
+    const list = v.getUint32(C.H_PARAMS_OFFSET, true) + v.getUint32(at + C.O_INPUT_LIST, true);
+    for (let i = 0; i < v.getUint32(at + C.O_INPUT_COUNT, true); i++) {
+      fields.push(...fieldsOfRecord(`op[${o}].list[${i}]`, list + C.INPUT_ENTRY_SIZE * i, ENTRY_FIELDS));
+    }
   }
   return fields;
 }

@@ -7,7 +7,7 @@
 //   x = b.globalAvgPool(x);
 //   const graph = b.build(b.dense(x, { weights: fc, outFeatures: 10 }));
 
-import type { Activation, BatchNorm, ConvNode, DenseNode, ElementwiseFunction, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
+import type { Activation, BatchNorm, ConvNode, DenseNode, ElementwiseFunction, Graph, GraphNode, PadMode, PoolNode, Shape } from "./ir.js";
 import { GraphError, nodeOutputShape } from "./shapes.js";
 
 type Pair = number | [number, number];
@@ -48,6 +48,14 @@ export interface PoolOptions extends NodeOptions {
   /** Defaults to the kernel size. */
   stride?: Pair;
   padding?: Padding;
+}
+
+export interface PadOptions extends NodeOptions {
+  padding: Padding;
+  /** Default "constant". */
+  mode?: PadMode;
+  /** The value of the added pixels in constant mode; default 0. */
+  value?: number;
 }
 
 const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : [v[0], v[1]]);
@@ -149,6 +157,16 @@ export class GraphBuilder {
   /** Log-softmax over each pixel's channels. */
   logSoftmax(x: string, o: NodeOptions = {}): string {
     return this.push({ op: "log_softmax", ...this.base("log_softmax", [x], o) });
+  }
+
+  /** Rows and columns added around `x` (ONNX Pad on H and W). */
+  pad(x: string, o: PadOptions): string {
+    return this.push({ op: "pad", ...this.base("pad", [x], o), pads: pads(o.padding), mode: o.mode ?? "constant", value: o.value ?? 0 });
+  }
+
+  /** Two or more values of the same height and width, side by side along channels. */
+  concat(values: string[], o: NodeOptions = {}): string {
+    return this.push({ op: "concat", ...this.base("concat", values, o) });
   }
 
   /** The graph ending at `output`; the builder can keep going afterwards. */

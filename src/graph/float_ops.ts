@@ -4,14 +4,16 @@
 //
 // Adder layers follow the reference AdderNet: Y = −Σ|X − W| over the window, and a padded tap is
 // the real value 0, so it contributes |0 − W| (padding is part of the input). Then bias, then
-// BatchNorm γ(y − μ)/√(σ² + ε) + β, then the activation. Average pooling excludes padding.
+// BatchNorm γ(y − μ)/√(σ² + ε) + β, then the activation. Average pooling excludes padding; a
+// pad node adds pixels that average pooling then counts like any other.
 
 import { channelAffine } from "./affine.js";
 import { elementwiseFunction } from "./elementwise.js";
-import type { Activation, ChannelAffineNode, ConvNode, DenseNode, GraphNode, PoolNode, Shape } from "./ir.js";
+import type { Activation, ChannelAffineNode, ConvNode, DenseNode, GraphNode, PadNode, PoolNode, Shape } from "./ir.js";
 import { oihwToOhwi } from "./layout.js";
 import { isDenseNode, shapeSize } from "./shapes.js";
 import { isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
+import { padSourceIndex } from "../ops/pad_modes.js";
 
 export function applyActivation(v: number, activation: Activation): number {
   if (activation === "relu") return v > 0 ? v : 0;
@@ -117,6 +119,35 @@ function globalAvgPool(x: Float32Array, xs: Shape, activation: Activation): Floa
   return out;
 }
 
+/** Rows and columns added around the map: the value, or the pixel the mode copies. */
+function pad(node: PadNode, x: Float32Array, xs: Shape, os: Shape): Float32Array {
+  const { height: H, width: W, channels: C } = xs;
+  const [pt, pl] = node.pads;
+  const out = new Float32Array(shapeSize(os)).fill(node.mode === "constant" ? node.value : 0);
+  for (let oh = 0; oh < os.height; oh++) {
+    const ih = padSourceIndex(oh - pt, H, node.mode);
+    if (ih < 0) continue;
+    for (let ow = 0; ow < os.width; ow++) {
+      const iw = padSourceIndex(ow - pl, W, node.mode);
+      if (iw >= 0) out.set(x.subarray((ih * W + iw) * C, (ih * W + iw + 1) * C), (oh * os.width + ow) * C);
+    }
+  }
+  return out;
+}
+
+/** The inputs side by side along channels, pixel by pixel. */
+function concat(inputs: Float32Array[], inputShapes: Shape[], os: Shape): Float32Array {
+  const out = new Float32Array(shapeSize(os));
+  const pixels = os.height * os.width;
+  let at = 0;
+  inputs.forEach((x, i) => {
+    const c = inputShapes[i]!.channels;
+    for (let p = 0; p < pixels; p++) out.set(x.subarray(p * c, (p + 1) * c), p * os.channels + at);
+    at += c;
+  });
+  return out;
+}
+
 /**
  * Raw output of a conv-like node before its affine map and activation (y = ±Σ…), HWC. Exposed
  * so model builders can measure a layer's pre-BatchNorm statistics.
@@ -175,6 +206,10 @@ export function runNode(node: GraphNode, inputs: Float32Array[], inputShapes: Sh
     case "softmax":
     case "log_softmax":
       return activateInPlace(softmaxRows(x, inputShapes[0]!.channels, node.op === "log_softmax"), node.activation);
+    case "pad":
+      return pad(node, x, inputShapes[0]!, outShape);
+    case "concat":
+      return activateInPlace(concat(inputs, inputShapes, outShape), node.activation);
   }
 }
 

@@ -2,6 +2,7 @@
 // runs and what the quantizer turns into a QModel. Tensors are NHWC with batch 1 throughout;
 // weights keep the PyTorch/ONNX layout [out][in][kh][kw] (OIHW) so imported models need no
 // reordering until the packer.
+import type { PadMode } from "../format/model.js";
 
 export type Activation = "none" | "relu" | "relu6";
 
@@ -61,9 +62,25 @@ export interface PoolNode extends NodeBase {
   pads: [number, number, number, number];
 }
 
+/** What the added rows and columns of a pad hold: ONNX Pad's modes (docs/SPEC.md, PAD). */
+export type { PadMode };
+
+/** Rows and columns added around the input (ONNX Pad on H and W). */
+export interface PadNode extends NodeBase {
+  op: "pad";
+  /** [top, left, bottom, right], each ≥ 0 */
+  pads: [number, number, number, number];
+  mode: PadMode;
+  /** The value of the added pixels in constant mode (0 otherwise). */
+  value: number;
+}
+
+/**
+ * softmax, log_softmax: over each pixel's channels (the last axis in NHWC); concat: two or more
+ * inputs of the same height and width, side by side along channels.
+ */
 export interface SimpleNode extends NodeBase {
-  /** softmax, log_softmax: over each pixel's channels (the last axis in NHWC). */
-  op: "global_avg_pool" | "add" | "flatten" | "softmax" | "log_softmax";
+  op: "global_avg_pool" | "add" | "flatten" | "softmax" | "log_softmax" | "concat";
 }
 
 /** The element-wise functions of one value an `elementwise` node applies (src/graph/elementwise.ts). */
@@ -98,7 +115,7 @@ export interface ChannelAffineNode extends NodeBase {
   bias: Float32Array;
 }
 
-export type GraphNode = ConvNode | DenseNode | PoolNode | SimpleNode | ElementwiseNode | ChannelAffineNode;
+export type GraphNode = ConvNode | DenseNode | PoolNode | PadNode | SimpleNode | ElementwiseNode | ChannelAffineNode;
 
 export interface Graph {
   inputName: string;

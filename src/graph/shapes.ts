@@ -2,7 +2,7 @@
 // of a Graph (float reference, quantizer, importer) use these same checks, so a malformed graph
 // fails with the same message wherever it is first touched.
 
-import type { ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape } from "./ir.js";
+import type { ConvNode, DenseNode, Graph, GraphNode, PadNode, PoolNode, Shape } from "./ir.js";
 import { hasFilters, isDense, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 import { elementwiseProblem } from "./elementwise.js";
 
@@ -19,6 +19,9 @@ export class GraphError extends Error {
 const nodeError = (node: GraphNode, detail: string): GraphError => new GraphError(`node "${node.name}" (${node.op}): ${detail}`, detail);
 
 const ACTIVATIONS: ReadonlySet<string> = new Set(["none", "relu", "relu6"]);
+const PAD_MODES: ReadonlySet<string> = new Set(["constant", "edge", "reflect", "wrap"]);
+/** The format's pad fields are u8 (docs/FORMAT.md). */
+const MAX_PAD = 255;
 
 const fmt = (s: Shape): string => `${s.height}x${s.width}x${s.channels}`;
 
@@ -99,9 +102,11 @@ function checkChannelParams(node: ConvNode | DenseNode, outputs: number): void {
 
 /** The output shape of one node given its inputs' shapes; throws a GraphError naming the node. */
 export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
-  const expectedInputs = node.op === "add" ? 2 : 1;
-  if (inputs.length !== expectedInputs) {
-    throw nodeError(node, `expected ${expectedInputs} input(s), found ${inputs.length}`);
+  if (node.op === "concat") {
+    if (inputs.length < 2) throw nodeError(node, `expected 2 or more inputs, found ${inputs.length}`);
+  } else {
+    const expectedInputs = node.op === "add" ? 2 : 1;
+    if (inputs.length !== expectedInputs) throw nodeError(node, `expected ${expectedInputs} input(s), found ${inputs.length}`);
   }
   if (!ACTIVATIONS.has(node.activation)) {
     throw nodeError(node, `activation must be none, relu or relu6, found "${String(node.activation)}"`);
@@ -176,11 +181,37 @@ export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
     case "softmax":
     case "log_softmax":
       return { ...x };
+    case "pad":
+      return padShape(node, x);
+    case "concat": {
+      const other = inputs.findIndex((s) => s.height !== x.height || s.width !== x.width);
+      if (other >= 0) {
+        throw nodeError(node, `inputs are concatenated along channels, so their heights and widths must agree: "${node.inputs[0]}" is ${fmt(x)}, "${node.inputs[other]}" is ${fmt(inputs[other]!)}`);
+      }
+      const channels = inputs.reduce((sum, s) => sum + s.channels, 0);
+      if (channels > 0xffff) throw nodeError(node, `${channels} output channels; at most 65535 fit the format`);
+      return { height: x.height, width: x.width, channels };
+    }
     default: {
       const unknown: never = node;
       throw new GraphError(`unknown op "${(unknown as GraphNode).op}"`);
     }
   }
+}
+
+function padShape(node: PadNode, x: Shape): Shape {
+  checkPads(node, node.pads);
+  const big = node.pads.findIndex((p) => p > MAX_PAD);
+  if (big >= 0) throw nodeError(node, `pads [${node.pads.join(", ")}]: at most ${MAX_PAD} rows or columns on a side fit the format`);
+  if (!PAD_MODES.has(node.mode)) throw nodeError(node, `mode must be constant, edge, reflect or wrap, found "${String(node.mode)}"`);
+  if (!Number.isFinite(node.value)) throw nodeError(node, `the pad value is ${node.value}; only finite values can be quantized`);
+  // PAD copies bytes and applies no output clamp (docs/SPEC.md)
+  if (node.activation !== "none") throw nodeError(node, `a pad applies no activation (found "${node.activation}")`);
+  const [pt, pl, pb, pr] = node.pads;
+  const height = x.height + pt + pb;
+  const width = x.width + pl + pr;
+  if (height > 0xffff || width > 0xffff) throw nodeError(node, `the padded ${height}x${width} map exceeds the format's 65535 rows or columns`);
+  return { height, width, channels: x.channels };
 }
 
 /**

@@ -4,7 +4,7 @@
 // |x − w| and its accumulation in an adder layer. Throughput figures (G ops/s) count taps, as
 // the yardsticks in the brief do (M·N·K for an M-pixel, N-filter, K-deep layer).
 
-import { TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_ROW, TRAIT_TABLE, TRAIT_TO_1X1, TRAIT_TWO_INPUTS } from "../format/constants.js";
+import { TRAIT_INPUT_LIST, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_ROW, TRAIT_TABLE, TRAIT_TO_1X1, TRAIT_TWO_INPUTS } from "../format/constants.js";
 import { type QModel, type QOp, tensorBytes } from "../format/model.js";
 import { filterBytes, has, hasFilters, isAdder } from "../ops/table.js";
 
@@ -39,6 +39,12 @@ export function countOp(model: QModel, op: QOp): OpCount {
     return has(op.kind, TRAIT_REQUANTIZES)
       ? { taps: 0, multiplications: 17 * outputs + 16 * rows, additions: 3 * outputs }
       : { taps: 0, multiplications: 31 * outputs, additions: 2 * outputs };
+  }
+  // a concat rescales each value of an input not on its grid (a multiply and a rounding add);
+  // copies and pads compute nothing
+  if (has(op.kind, TRAIT_INPUT_LIST)) {
+    const rescaled = op.inputs!.reduce((sum, t, i) => (op.mults![i] === 2 ** op.shift && model.tensors[t]!.zeroPoint === output.zeroPoint ? sum : sum + tensorBytes(model.tensors[t]!)), 0);
+    return { taps: 0, multiplications: rescaled, additions: rescaled };
   }
   return { taps: 0, multiplications: 0, additions: 0 };
 }

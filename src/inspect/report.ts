@@ -2,10 +2,10 @@
 // and the file layout. Built as data (for --json) and rendered as text.
 
 import { describeLayout, type FileLayout } from "../format/describe.js";
-import { hasFilters } from "../ops/table.js";
+import { hasFilters, opInputs } from "../ops/table.js";
 import { type QModel, tensorBytes } from "../format/model.js";
 import { readModel } from "../format/reader.js";
-import { liveBytesLowerBound, tensorLifetimes } from "../plan/arena.js";
+import { liveBytesLowerBound, placedSlices, tensorLifetimes } from "../plan/arena.js";
 import { countModel, countOp, type OpCount } from "./op_counts.js";
 
 export interface ModelReport {
@@ -64,7 +64,7 @@ export function renderReport(r: ModelReport): string {
   lines.push("", "layers:");
   const layerRows = [["#", "op", "in -> out", "kernel/stride/pad", "clamp", "shift", "taps", "mul", "add"]];
   model.ops.forEach((op, i) => {
-    const inputs = [op.input0, ...(op.input1 !== undefined ? [op.input1] : [])].map((t) => `t${t}`).join("+");
+    const inputs = opInputs(op).map((t) => `t${t}`).join("+");
     const c = r.perOp[i]!;
     layerRows.push([
       String(i),
@@ -89,14 +89,16 @@ export function renderReport(r: ModelReport): string {
   lines.push("", "tensors (arena map):");
   const lifetimes = tensorLifetimes(model);
   const tensorRows = [["t", "shape", "scale", "zero", "offset", "bytes", "live (ops)"]];
+  const slices = new Map(placedSlices(model).map((s) => [s.tensor, s]));
   model.tensors.forEach((tensor, i) => {
     const life = lifetimes[i];
+    const slice = slices.get(i);
     tensorRows.push([
       `t${i}`,
       shape(tensor),
       tensor.scale.toPrecision(5),
       String(tensor.zeroPoint),
-      `${tensor.offset}..${tensor.offset + tensorBytes(tensor)}`,
+      slice ? `t${slice.of} channels ${slice.channel}.. (in place)` : `${tensor.offset}..${tensor.offset + tensorBytes(tensor)}`,
       String(tensorBytes(tensor)),
       life ? `${life.first}..${life.last}` : "-",
     ]);

@@ -1,11 +1,11 @@
 // Seeded random single-op QModels (already quantized, offsets assigned) for the kernel tests and
 // the benchmark.
 import {
-  EXP_ONE, LUT_BYTES, TRAIT_ELEMENTS, TRAIT_KEEPS_GRID, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_ROW, TRAIT_TABLE, TRAIT_TO_1X1,
-  TRAIT_TWO_INPUTS, TRAIT_WINDOW,
+  EXP_ONE, LUT_BYTES, TRAIT_ELEMENTS, TRAIT_INPUT_LIST, TRAIT_KEEPS_GRID, TRAIT_PADS, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_ROW,
+  TRAIT_TABLE, TRAIT_TO_1X1, TRAIT_TWO_INPUTS, TRAIT_WINDOW,
 } from "../format/constants.js";
 import type { Geometry, OpKind, QModel, QOp, QTensor } from "../format/model.js";
-import { tensorBytes } from "../format/model.js";
+import { PAD_MODES, tensorBytes } from "../format/model.js";
 import { windowOutput as extent } from "../graph/shapes.js";
 import { expectedOutputShape, filterBytes, has, hasFilters, isAdder } from "../ops/table.js";
 import { Rng } from "./random.js";
@@ -126,10 +126,70 @@ function rowParams(rng: Rng, kind: OpKind): Partial<QOp> {
   return { expBase, shift, diffMult: clampI32(rng.uniform(0, 4) * 2 ** shift), logMult: clampI32(rng.uniform(1, 20) * 2 ** (shift - 16)) };
 }
 
+/** Pads of 0–3 rows or columns a side, now and then more than the input (reflect and wrap repeat it). */
+function randomPads(rng: Rng): Geometry {
+  const side = (): number => (rng.chance(0.15) ? rng.int(4, 20) : rng.int(0, 3));
+  return { ...UNIT, padTop: side(), padLeft: side(), padBottom: side(), padRight: side() };
+}
+
+/**
+ * A concat of 2–4 inputs: the model input, 1×1 convs of it on other grids (some channel counts
+ * odd), now and then one of them twice. Half the models are laid out in place: each conv writes
+ * its slice of the output (an output stride when the map has more than one pixel), and with a
+ * 1×1 map the model input lies in its slice too.
+ */
+function randomConcatModel(rng: Rng, inShape: Shape, zIn: number): QModel {
+  const tensors = [tensor(inShape, zIn)];
+  const ops: QOp[] = [];
+  const inputs = [0];
+  const count = rng.int(2, 4);
+  while (inputs.length < count) {
+    if (inputs.length > 1 && rng.chance(0.15)) {
+      inputs.push(rng.pick(inputs));
+      continue;
+    }
+    const shape = { ...inShape, channels: rng.pick(ODD_CHANNELS) };
+    tensors.push(tensor(shape, rng.int(-128, 127)));
+    ops.push(filteredOp(rng, "conv2d", UNIT, inShape, shape, 0, tensors.length - 1, tensors[tensors.length - 1]!.zeroPoint));
+    inputs.push(tensors.length - 1);
+  }
+  const channels = inputs.reduce((sum, t) => sum + tensors[t]!.channels, 0);
+  tensors.push(tensor({ ...inShape, channels }, rng.int(-100, 100)));
+  const output = tensors.length - 1;
+  const shift = rng.chance(0.1) ? rng.pick([1, 62]) : rng.int(14, 30);
+  const mults = inputs.map(() => (shift <= 30 && rng.chance(0.3) ? 2 ** shift : Math.round(rng.uniform(-1.5, 1.5) * 2 ** Math.min(shift, 30))));
+  if (rng.chance(0.3)) tensors[output]!.zeroPoint = tensors[inputs[1]!]!.zeroPoint; // an input on the output's grid: copied
+  ops.push({ kind: "concat", ...UNIT, input0: 0, inputs, output, ...randomClamp(rng, tensors[output]!.zeroPoint), shift, mults });
+  const model = assignOffsets({ tensors, ops, input: 0, output, activationBytes: 0 });
+  return rng.chance(0.5) ? concatInPlace(model) : model;
+}
+
+/**
+ * Moves a one-concat model's inputs into their slices of its output where they can go: an input
+ * listed once, written by a conv (or any input of a 1×1 map).
+ */
+function concatInPlace(model: QModel): QModel {
+  const concat = model.ops[model.ops.length - 1]!;
+  const inputs = concat.inputs!;
+  const out = model.tensors[concat.output]!;
+  const pixels = out.height * out.width;
+  let channel = 0;
+  for (const t of inputs) {
+    const producer = model.ops.find((op) => op.output === t);
+    if (inputs.indexOf(t) === inputs.lastIndexOf(t) && (producer !== undefined || pixels === 1)) {
+      model.tensors[t]!.offset = out.offset + channel;
+      if (producer && pixels > 1) producer.outputStride = out.channels;
+    }
+    channel += model.tensors[t]!.channels;
+  }
+  return model;
+}
+
 /**
  * A one-op model of `kind` with random shapes, made from the op's traits (src/ops/table.ts): a
  * window, a 1×1 output, filters, a second input (made by a 1×1 conv in front, on another grid),
- * tables, a row of channels, the output's grid kept or requantized.
+ * tables, a row of channels, the output's grid kept or requantized, added rows and columns, a
+ * list of inputs.
  */
 export function randomOpModel(rng: Rng, kind: OpKind): QModel {
   const inShape: Shape = { height: rng.int(1, 9), width: rng.int(1, 9), channels: rng.pick(ODD_CHANNELS) };
@@ -139,8 +199,9 @@ export function randomOpModel(rng: Rng, kind: OpKind): QModel {
   if (has(kind, TRAIT_TABLE) && rng.chance(0.3)) inShape.channels = rng.int(100, 400);
   if (has(kind, TRAIT_ROW) && rng.chance(0.3)) Object.assign(inShape, { height: 1, width: 1, channels: rng.int(100, 1000) });
   const zIn = rng.int(-128, 127);
+  if (has(kind, TRAIT_INPUT_LIST)) return randomConcatModel(rng, inShape, zIn);
   const zOut = has(kind, TRAIT_KEEPS_GRID) ? zIn : rng.int(-100, 100); // kept grids keep z
-  const g = has(kind, TRAIT_WINDOW) ? randomWindow(rng, inShape.height, inShape.width, has(kind, TRAIT_POOL)) : UNIT;
+  const g = has(kind, TRAIT_WINDOW) ? randomWindow(rng, inShape.height, inShape.width, has(kind, TRAIT_POOL)) : has(kind, TRAIT_PADS) ? randomPads(rng) : UNIT;
   let out = expectedOutputShape({ kind, ...g }, inShape, { height: 1, width: 1, channels: rng.pick(ODD_CHANNELS) });
   if (has(kind, TRAIT_ELEMENTS)) {
     const n = tensorBytes(inShape);
@@ -163,6 +224,7 @@ export function randomOpModel(rng: Rng, kind: OpKind): QModel {
     op = { kind, ...g, input0: 0, output, ...(has(kind, TRAIT_ELEMENTS) ? { actMin: -128, actMax: 127 } : randomClamp(rng, zOut)), shift: 0 };
     if (has(kind, TRAIT_TABLE)) Object.assign(op, tableParams(rng, kind, inShape.channels));
     if (has(kind, TRAIT_ROW)) Object.assign(op, rowParams(rng, kind));
+    if (has(kind, TRAIT_PADS)) Object.assign(op, { padValue: rng.chance(0.3) ? zIn : rng.int(-128, 127), padMode: rng.pick(PAD_MODES) });
     if (input1 !== undefined) {
       const shift = rng.chance(0.1) ? rng.pick([1, 62]) : rng.int(14, 30);
       const m = (): number => Math.round(rng.uniform(-1.5, 1.5) * 2 ** Math.min(shift, 30));

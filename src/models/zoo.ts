@@ -65,6 +65,31 @@ export function buildResNet20(seed = 1, { adder = true }: ZooOptions = {}): Grap
   return finish(b, b.denseLayer(x, { name: "fc", outFeatures: 10 }), seed);
 }
 
+/**
+ * A SqueezeNet-style net of fire modules on 32×32×3, the concat-heavy model of the arena figures
+ * (docs/FORMAT.md): conv 3→16 3×3 stride 2 + BN + ReLU; fire(8 → 32 + 32) twice at 16×16; max
+ * pool 2; fire(16 → 64 + 64) twice at 8×8; global average pool, dense 128→10. A fire module
+ * squeezes with a 1×1 conv + BN + ReLU, expands with a 1×1 and a 3×3 conv (adder layers in the
+ * adder variant) + BN + ReLU side by side, and concatenates the two.
+ */
+export function buildFireNet(seed = 1, { adder = true }: ZooOptions = {}): Graph {
+  const b = new SeededBuilder({ height: 32, width: 32, channels: 3 }, new Rng(seed));
+  const fire = (x: string, name: string, squeeze: number, expand: number): string => {
+    const s = b.layer(x, { name: `${name}_squeeze`, outChannels: squeeze, kernel: 1, activation: "relu" });
+    const e1 = b.layer(s, { name: `${name}_expand1x1`, adder, outChannels: expand, kernel: 1, activation: "relu" });
+    const e3 = b.layer(s, { name: `${name}_expand3x3`, adder, outChannels: expand, kernel: 3, padding: 1, activation: "relu" });
+    return b.concat([e1, e3], { name: `${name}_concat` });
+  };
+  let x = b.layer(b.input(), { name: "conv1", outChannels: 16, kernel: 3, stride: 2, padding: 1, activation: "relu" });
+  x = fire(x, "fire2", 8, 32);
+  x = fire(x, "fire3", 8, 32);
+  x = b.maxPool(x, { name: "pool3", kernel: 2 });
+  x = fire(x, "fire4", 16, 64);
+  x = fire(x, "fire5", 16, 64);
+  x = b.globalAvgPool(x, { name: "pool" });
+  return finish(b, b.denseLayer(x, { name: "fc", outFeatures: 10, batchNorm: false }), seed);
+}
+
 const ACTIVATIONS: readonly Activation[] = ["relu", "relu6", "none"];
 
 /**
@@ -89,11 +114,46 @@ function depthwiseBlock(b: SeededBuilder, rng: Rng, x: string): string {
 }
 
 /**
+ * Branches of `x` side by side (Inception style): a 1×1 conv, a 3×3 conv, often a 3×3 max pool
+ * (stride 1, "same" padding), sometimes a 3×3 depthwise conv, now and then `x` itself,
+ * concatenated; some branches are adder layers, some end in ReLU.
+ */
+function concatBlock(b: SeededBuilder, rng: Rng, x: string): string {
+  const branches = [
+    b.layer(x, { adder: rng.chance(0.5), outChannels: rng.pick([3, 5, 8, 16, 17]), kernel: 1, activation: rng.pick(ACTIVATIONS) }),
+    b.layer(x, { adder: rng.chance(0.5), outChannels: rng.pick([3, 7, 8, 17]), kernel: 3, padding: 1, activation: rng.pick(ACTIVATIONS) }),
+  ];
+  if (rng.chance(0.6)) branches.push(b.maxPool(x, { kernel: 3, stride: 1, padding: 1 }));
+  const channels = b.shapeOf(x).channels;
+  if (channels > 1 && rng.chance(0.5)) {
+    branches.push(b.layer(x, { depthwise: true, adder: rng.chance(0.5), outChannels: channels, kernel: 3, padding: 1, activation: rng.pick(ACTIVATIONS), batchNorm: false }));
+  }
+  if (rng.chance(0.3)) branches.push(x);
+  return b.concat(rng.chance(0.5) ? branches : branches.reverse(), { activation: rng.chance(0.2) ? "relu" : "none" });
+}
+
+/**
+ * A pad (constant 0 or another value, edge, reflect or wrap; 0–3 rows and columns a side) in
+ * front of an unpadded conv or adder conv, or of a 2×2 average pool, which then counts the added
+ * pixels.
+ */
+function padBlock(b: SeededBuilder, rng: Rng, x: string): string {
+  const side = (): number => rng.int(0, 3);
+  const mode = rng.pick(["constant", "constant", "edge", "reflect", "wrap"] as const);
+  const padded = b.pad(x, { padding: [side(), side(), side(), side()], mode, value: rng.chance(0.5) ? 0 : rng.uniform(-1, 1) });
+  if (rng.chance(0.3)) return b.avgPool(padded, { kernel: 2, stride: rng.int(1, 2) });
+  const { height, width } = b.shapeOf(padded);
+  const kernel = Math.min(3, height, width);
+  return b.layer(padded, { adder: rng.chance(0.5), outChannels: rng.pick([3, 8, 17]), kernel, activation: rng.pick(ACTIVATIONS) });
+}
+
+/**
  * A random small hybrid network (input ≤ 16×16) for the conformance suite: conv and adder conv
  * with kernels 1/3/5, strides 1/2, pads 0–2 (often asymmetric), occasional dilation 2, odd
  * channel counts; max and avg pools; residual adds; in odd seeds a depthwise or adder depthwise
- * conv (MobileNet style, often followed by a 1×1 conv); global pool or flatten (or neither) before
- * a dense or adder dense head; ReLU, ReLU6 or no activation; negative γ throughout.
+ * conv (MobileNet style, often followed by a 1×1 conv); in seeds 4k + 2 branches concatenated, in
+ * seeds 4k a pad before a conv or an average pool; global pool or flatten (or neither) before a
+ * dense or adder dense head; ReLU, ReLU6 or no activation; negative γ throughout.
  */
 export function randomNetwork(seed: number): Graph {
   const rng = new Rng(seed);
@@ -142,8 +202,10 @@ export function randomNetwork(seed: number): Graph {
       });
     }
   }
-  // drawn after the layers above, which stay what they are without it
+  // drawn after the layers above, which stay what they are without them
   if (seed % 2 === 1) x = depthwiseBlock(b, rng, x);
+  if (seed % 4 === 2) x = concatBlock(b, rng, x);
+  if (seed % 4 === 0) x = padBlock(b, rng, x);
   const s = b.shapeOf(x);
   const head = seed % 3; // global pool, flatten or neither: each in every run of three seeds
   if (head === 0) x = b.globalAvgPool(x, { activation: rng.chance(0.2) ? "relu" : "none" });

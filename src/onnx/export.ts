@@ -13,6 +13,7 @@ import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { encodeModel, onnx } from "./proto.js";
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
 const ATTR = onnx.AttributeProto.AttributeType;
 
 type Attribute = schema.IAttributeProto;
@@ -31,6 +32,11 @@ class Writer {
 
   tensor(name: string, dims: number[], values: ArrayLike<number>): string {
     this.initializers.push({ name, dims, dataType: FLOAT, floatData: Array.from(values) });
+    return name;
+  }
+
+  int64Tensor(name: string, values: number[]): string {
+    this.initializers.push({ name, dims: [values.length], dataType: INT64, int64Data: values });
     return name;
   }
 
@@ -63,7 +69,7 @@ function exportNode(w: Writer, node: GraphNode): void {
   });
   if (isFilterNode(node) && isDenseNode(node)) w.vectors.set(node.output, undefined);
   if (node.op === "flatten") w.vectors.set(node.output, w.shapes.get(node.inputs[0]!)!);
-  if (node.op === "add" && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, undefined);
+  if ((node.op === "add" || node.op === "concat") && node.inputs.some((x) => w.vectors.has(x))) w.vectors.set(node.output, undefined);
   // an element-wise op keeps a vector's rank and element order
   if (keepsValueOrder(node) && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, w.vectors.get(node.inputs[0]!));
 }
@@ -97,6 +103,19 @@ function exportCore(w: Writer, node: GraphNode, output: string): string {
     case "softmax":
     case "log_softmax":
       return w.node(node.op === "softmax" ? "Softmax" : "LogSoftmax", node.name, [input], output, [int("axis", 1)]);
+    case "pad": {
+      // opset 13: pads [N, C, H, W begins, then ends] and the constant as inputs
+      const [top, left, bottom, right] = node.pads;
+      const pads = w.int64Tensor(`${node.name}.pads`, [0, 0, top, left, 0, 0, bottom, right]);
+      const value = w.tensor(`${node.name}.value`, [], [node.value]);
+      return w.node("Pad", node.name, [input, pads, value], output, [{ name: "mode", type: ATTR.STRING, s: new TextEncoder().encode(node.mode) }]);
+    }
+    case "concat": {
+      // ONNX concatenates values of one rank: 1×1 maps next to vectors become vectors too
+      const vectors = node.inputs.some((x) => w.vectors.has(x));
+      const inputs = node.inputs.map((x, i) => (vectors && !w.vectors.has(x) ? w.node("Flatten", `${node.name}_flatten${i}`, [x], `${node.name}.flat${i}`, [int("axis", 1)]) : x));
+      return w.node("Concat", node.name, inputs, output, [int("axis", 1)]);
+    }
   }
 }
 

@@ -92,8 +92,8 @@ function foldTarget(step: FusionStep, sole: GraphNode | undefined, producer: Gra
       return sole;
     }
     case "activation": {
-      // A flatten copies bytes and has no output clamp (docs/SPEC.md, RESHAPE).
-      if (!sole || sole.op === "flatten") return undefined;
+      // A flatten or a pad copies bytes and has no output clamp (docs/SPEC.md, RESHAPE, PAD).
+      if (!sole || sole.op === "flatten" || sole.op === "pad") return undefined;
       sole.activation = strongerActivation(sole.activation, fusion.activation);
       return sole;
     }

@@ -3,12 +3,14 @@
 //      nodes whose shapes come from src/graph/shapes.ts, aliases, constants, and the BatchNorms,
 //      biases and activations to fuse;
 //   2. the fusion pass (src/onnx/fuse.ts) folds those into the nodes before them;
-//   3. the output is checked.
+//   3. the output is checked, and zero pads fold into the windows that read them
+//      (src/graph/fold_pads.ts).
 // The ONNX graph is NCHW with batch 1; the Graph is NHWC (docs/ONNX.md).
 import type { Graph } from "../graph/ir.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { OnnxImportError } from "./errors.js";
 import { fuse } from "./fuse.js";
+import { foldPads } from "../graph/fold_pads.js";
 import { graphInput, type ImportOptions } from "./graph_input.js";
 import { isStandardDomain, nodeName, OnnxNode } from "./node.js";
 import { CONVERTERS, SUPPORTED_OPS } from "./ops/index.js";
@@ -41,7 +43,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Grap
   const outputName = state.resolve(outputs[0]!.name ?? "");
   if (!state.values.has(outputName)) throw new OnnxImportError(`graph output "${outputName}" is not computed by any node`);
   if (outputName === input.name) throw new OnnxImportError(`graph output "${outputName}" is the graph input: the graph has no supported ops`);
-  return { inputName: input.name, inputShape: input.info.shape, nodes: fuse(state.steps, outputName), outputName };
+  return foldPads({ inputName: input.name, inputShape: input.info.shape, nodes: fuse(state.steps, outputName), outputName });
 }
 
 function convert(model: ModelProto, proto: NodeProto, index: number, state: ImportState): void {

@@ -77,6 +77,11 @@ export class OnnxNode {
 
   // ---- inputs and outputs -------------------------------------------------------------------
 
+  /** How many inputs the node lists (empty names included). */
+  inputCount(): number {
+    return this.node.input?.length ?? 0;
+  }
+
   hasInput(position: number): boolean {
     return (this.node.input?.[position] ?? "") !== "";
   }
@@ -173,6 +178,17 @@ export class OnnxNode {
     if (keepsValueOrder(node) && input.flattenedFrom) info.flattenedFrom = input.flattenedFrom;
     this.state.steps.push(node);
     this.state.values.set(node.output, info);
+  }
+
+  /**
+   * A Graph node between this node's input and the node it becomes (e.g. the pad in front of an
+   * AveragePool that counts padding): named `<node>_<role>`, made unique; returns its output value.
+   */
+  emitBefore(role: string, make: (base: { name: string; output: string; activation: "none" }) => GraphNode): string {
+    let name = this.state.uniqueName(`${this.name}_${role}`);
+    while (this.state.values.has(name) || this.state.constants.has(name)) name = this.state.uniqueName(`${this.name}_${role}`);
+    this.emit(make({ name, output: name, activation: "none" }));
+    return name;
   }
 
   /** A BatchNorm, bias or activation on the input at `position`, which the fusion pass folds into the node before. */

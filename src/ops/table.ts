@@ -5,7 +5,7 @@
 // which the kernel's loader reads too (assembly/engine/ops.ts), so both sides check a record by
 // the same description. Adding an op: docs/ADDING_AN_OP.md.
 import * as C from "../format/constants.js";
-import type { Geometry, OpKind, QTensor } from "../format/model.js";
+import type { Geometry, OpKind, QOp, QTensor } from "../format/model.js";
 import type { GraphNode } from "../graph/ir.js";
 
 type Shape = Pick<QTensor, "height" | "width" | "channels">;
@@ -39,6 +39,8 @@ export const OPS: Readonly<Record<OpKind, OpInfo>> = {
   channel_affine: { opcode: C.OP_CHANNEL_AFFINE, traits: C.OP_CHANNEL_AFFINE_TRAITS, graphOp: "channel_affine", summary: "per-channel affine map, its multiplier chosen by the sign of x − z_x (BatchNorm, PReLU), requantized" },
   softmax: { opcode: C.OP_SOFTMAX, traits: C.OP_SOFTMAX_TRAITS, graphOp: "softmax", summary: "softmax over each pixel's channels, output grid 1/256 from −128", fixedGrid: { scale: 1 / 256, zeroPoint: -128 } },
   log_softmax: { opcode: C.OP_LOG_SOFTMAX, traits: C.OP_LOG_SOFTMAX_TRAITS, graphOp: "log_softmax", summary: "log-softmax over each pixel's channels, output grid 1/16 from 127", fixedGrid: { scale: 1 / 16, zeroPoint: 127 } },
+  pad: { opcode: C.OP_PAD, traits: C.OP_PAD_TRAITS, graphOp: "pad", summary: "rows and columns added around the input: a fill byte, or the input's edge, mirror image or repetition" },
+  concat: { opcode: C.OP_CONCAT, traits: C.OP_CONCAT_TRAITS, graphOp: "concat", summary: "inputs side by side along channels, each rescaled onto the output grid" },
 };
 
 /** Every op kind, in opcode order. */
@@ -67,6 +69,25 @@ export const isDense = (kind: OpKind): boolean => has(kind, C.TRAIT_FILTERS | C.
 export const isAdder = (kind: OpKind): boolean => has(kind, C.TRAIT_ADDER);
 /** One filter per channel over that channel alone: output channels = input channels. */
 export const isDepthwise = (kind: OpKind): boolean => has(kind, C.TRAIT_DEPTHWISE);
+
+/** The tensors an op reads, in order: input0, then input1 (add) or the rest of its input list (concat). */
+export function opInputs(op: Pick<QOp, "kind" | "input0" | "input1" | "inputs">): number[] {
+  if (has(op.kind, C.TRAIT_INPUT_LIST)) return op.inputs ?? [op.input0];
+  return op.input1 === undefined ? [op.input0] : [op.input0, op.input1];
+}
+
+/**
+ * Where each of a concat's inputs goes in the output: its first channel, and whether it already
+ * lies there — in place, its offset the output's plus that channel (docs/FORMAT.md, CONCAT).
+ */
+export function concatSlices(inputs: readonly Pick<QTensor, "offset" | "channels">[], output: Pick<QTensor, "offset">): { channel: number; inPlace: boolean }[] {
+  let channel = 0;
+  return inputs.map((t) => {
+    const slice = { channel, inPlace: t.offset === output.offset + channel };
+    channel += t.channels;
+    return slice;
+  });
+}
 
 /**
  * Bytes of one filter's weights: the window's taps over every input channel (dense: the whole
@@ -98,10 +119,17 @@ export function paramArrays(op: { kind: OpKind } & Pick<Geometry, "kernelH" | "k
   return [i32("multNegative", C.O_WEIGHTS, n), i32("bias", C.O_BIAS, n), i32("mult", C.O_MULT, n)];
 }
 
-/** The record's parameter fields (24, 28, 32) an op uses, for arrays or values, in field order; the others are reserved. */
+/**
+ * The record's parameter fields (24, 28, 32, 36) an op uses, in field order: for arrays or values,
+ * a filtered op's output stride, a pad's fill and mode, a concat's input list; the others are reserved.
+ */
 export function usedParamFields(kind: OpKind): number[] {
   const one = { height: 1, width: 1, channels: 1 };
-  return [...paramArrays({ kind, kernelH: 1, kernelW: 1 }, one, one), ...inlineValues(kind)].map((p) => p.field).sort((a, b) => a - b);
+  const fields = [...paramArrays({ kind, kernelH: 1, kernelW: 1 }, one, one), ...inlineValues(kind)].map((p) => p.field);
+  if (hasFilters(kind)) fields.push(C.O_OUT_STRIDE);
+  if (has(kind, C.TRAIT_PADS)) fields.push(C.O_PAD_VALUE, C.O_PAD_MODE);
+  if (has(kind, C.TRAIT_INPUT_LIST)) fields.push(C.O_INPUT_LIST, C.O_INPUT_COUNT);
+  return fields.sort((a, b) => a - b);
 }
 
 /** A value an op keeps in its record's parameter fields (24, 28, 32) instead of an array. */
@@ -131,11 +159,15 @@ export function windowOutputSize(input: number, kernel: number, stride: number, 
 
 /**
  * The output shape an op's input and geometry give; a filtered op's channel count is its
- * filter count, which only `out` knows (a depthwise op's is its input's). An ELEMENTS op fixes only the element count: `out` itself.
+ * filter count, which only `out` knows (a depthwise op's is its input's), and so is a concat's
+ * (the sum over its list). An ELEMENTS op fixes only the element count: `out` itself.
  */
 export function expectedOutputShape(op: { kind: OpKind } & Geometry, input: Shape, out: Shape): Shape {
   if (has(op.kind, C.TRAIT_ELEMENTS)) return out;
-  const channels = hasFilters(op.kind) && !isDepthwise(op.kind) ? out.channels : input.channels;
+  if (has(op.kind, C.TRAIT_PADS)) {
+    return { height: input.height + op.padTop + op.padBottom, width: input.width + op.padLeft + op.padRight, channels: input.channels };
+  }
+  const channels = (hasFilters(op.kind) && !isDepthwise(op.kind)) || has(op.kind, C.TRAIT_INPUT_LIST) ? out.channels : input.channels;
   if (has(op.kind, C.TRAIT_TO_1X1)) return { height: 1, width: 1, channels };
   if (!has(op.kind, C.TRAIT_WINDOW)) return { height: input.height, width: input.width, channels };
   return {

@@ -3,14 +3,14 @@
 // their input's grid, per-channel affines and softmaxes as src/quantize/elementwise.ts says. The tensors have no arena offsets yet:
 // the planner (src/plan) places them, and src/pipeline.ts runs the stages in order.
 
-import type { Graph, GraphNode, PoolNode, Shape } from "../graph/ir.js";
+import type { Graph, GraphNode, PadNode, PoolNode, Shape } from "../graph/ir.js";
 import { channelsLast } from "../graph/layout.js";
 import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
-import { TRAIT_KEEPS_GRID, TRAIT_POOL, TRAIT_TWO_INPUTS } from "../format/constants.js";
+import { TRAIT_INPUT_LIST, TRAIT_KEEPS_GRID, TRAIT_PADS, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_TWO_INPUTS } from "../format/constants.js";
 import type { Geometry, QModel, QOp, QTensor } from "../format/model.js";
 import { has, isAdder, isDepthwise, kindOfGraphOp, OPS } from "../ops/table.js";
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
-import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
+import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier, quantizeValue } from "./grid.js";
 import { type LayerStats, quantizeAdderLayer, quantizeMultiplyLayer } from "./layers.js";
 import { logSoftmaxParams, lutRange, lutTable, quantizeChannelAffine, softmaxExpBase } from "./elementwise.js";
 
@@ -25,8 +25,8 @@ export interface QuantizeOptions {
 export interface QuantizationReport {
   /** One row per conv-like layer, in execution order. */
   layers: LayerStats[];
-  /** ADD ops: their shift. */
-  adds: { name: string; shift: number }[];
+  /** ADD and CONCAT ops: their shift. */
+  adds: { name: string; op: "add" | "concat"; shift: number }[];
   warnings: string[];
 }
 
@@ -53,14 +53,33 @@ function windowGeometry(kernel: [number, number], stride: [number, number], dila
 /** Ops whose output shares the input's grid (they copy, select or average bytes). */
 const keepsGrid = (node: GraphNode): boolean => has(kindOfGraphOp(node.op), TRAIT_KEEPS_GRID);
 
+/**
+ * Each value's grid from its calibrated range; ops that keep their input's grid pass it on. A
+ * constant pad's value widens its input's range, so that it lies on the grid. A value that
+ * only a concat reads, made by an op that requantizes anyway, takes the concat's grid: it is
+ * then requantized once, straight onto the grid the concat outputs (the concat copies it, or
+ * finds it in place: src/plan/arena.ts), instead of twice.
+ */
 function assignGrids(graph: Graph, ranges: Map<string, Range>): Map<string, Grid> {
   const rangeOf = (value: string): Range => {
     const r = ranges.get(value);
     if (!r) throw new Error(`quantize: no calibrated range for value "${value}"`);
-    return r;
+    const { min, max } = graph.nodes
+      .filter((n): n is PadNode => n.op === "pad" && n.mode === "constant" && n.inputs[0] === value)
+      .reduce((range, pad) => ({ min: Math.min(range.min, pad.value), max: Math.max(range.max, pad.value) }), r);
+    return { min, max };
   };
   const grids = new Map<string, Grid>([[graph.inputName, gridFromRange(rangeOf(graph.inputName))]]);
   for (const node of graph.nodes) grids.set(node.output, outputGrid(node, grids.get(node.inputs[0]!)!, rangeOf));
+  // a requantizing op read only by a concat writes straight onto the concat's grid, so the
+  // concat can take its output in place
+  const readers = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) for (const input of new Set(node.inputs)) readers.set(input, [...(readers.get(input) ?? []), node]);
+  for (const node of graph.nodes) {
+    const [reader, ...others] = readers.get(node.output) ?? [];
+    const requantizes = has(kindOfGraphOp(node.op), TRAIT_REQUANTIZES);
+    if (reader?.op === "concat" && others.length === 0 && requantizes && node.output !== graph.outputName) grids.set(node.output, grids.get(reader.output)!);
+  }
   return grids;
 }
 
@@ -135,7 +154,7 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
         mult0: multiplier(x.scale / out.scale, shift),
         mult1: multiplier(y.scale / out.scale, shift),
       });
-      report.adds.push({ name: node.name, shift });
+      report.adds.push({ name: node.name, op: "add", shift });
     } else if (node.op === "elementwise") {
       op.table = lutTable(node, x, out);
     } else if (node.op === "channel_affine") {
@@ -145,6 +164,27 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
     } else if (node.op === "softmax" || node.op === "log_softmax") {
       op.expBase = softmaxExpBase(x);
       if (node.op === "log_softmax") Object.assign(op, logSoftmaxParams(x, out));
+    } else if (has(op.kind, TRAIT_PADS)) {
+      const pad = node as PadNode;
+      // constant mode: the value on the input's grid (0.0 is its zero point exactly)
+      const padValue = pad.mode === "constant" ? quantizeValue(pad.value, x) : x.zeroPoint;
+      const represented = x.scale * (padValue - x.zeroPoint);
+      if (pad.mode === "constant" && Math.abs(represented - pad.value) > x.scale / 2) {
+        const [lo, hi] = [x.scale * (-128 - x.zeroPoint), x.scale * (127 - x.zeroPoint)].map((v) => Number(v.toPrecision(4)));
+        report.warnings.push(`${node.name}: the pad value ${pad.value} lies outside its input's grid [${lo}, ${hi}] (inherited from the node before); it becomes ${Number(represented.toPrecision(4))}`);
+      }
+      Object.assign(op, windowGeometry([1, 1], [1, 1], [1, 1], pad.pads), { padValue, padMode: pad.mode });
+    } else if (has(op.kind, TRAIT_INPUT_LIST)) {
+      // every input rescaled onto the output grid (docs/SPEC.md, CONCAT); an input on the
+      // output's grid gets mult = 2^shift, which copies it
+      const inputGrids = node.inputs.map((v) => grids.get(v)!);
+      const { shift } = chooseShift(Math.max(...inputGrids.map((g) => g.scale)) / out.scale);
+      Object.assign(op, {
+        inputs: node.inputs.map((v) => tensorIndex.get(v)!),
+        shift,
+        mults: inputGrids.map((g) => multiplier(g.scale / out.scale, shift)),
+      });
+      report.adds.push({ name: node.name, op: "concat", shift });
     }
     return op;
   });
@@ -165,7 +205,7 @@ export function formatQuantizationReport(report: QuantizationReport): string {
       l.foldedRemainder.toFixed(1).padStart(12), l.droppedRemainder.toFixed(1).padStart(12),
     ].join(" "),
   );
-  const adds = report.adds.map((a) => `${a.name.padEnd(width)} ${"add".padEnd(opWidth)} ${String(a.shift).padStart(5)}`);
+  const adds = report.adds.map((a) => `${a.name.padEnd(width)} ${a.op.padEnd(opWidth)} ${String(a.shift).padStart(5)}`);
   const constants = report.layers
     .filter((l) => l.constantChannels.length > 0)
     .map((l) => `${l.name}: channels [${l.constantChannels.join(", ")}] are constant (their output varies less than half a step)`);

@@ -2,44 +2,50 @@
 // buffer (the semantics, not the arena). The kernels must match its output bytes.
 import type { QModel, QOp, QTensor } from "../format/model.js";
 import { tensorBytes } from "../format/model.js";
-import { TRAIT_TWO_INPUTS } from "../format/constants.js";
-import { has, hasFilters, isAdder, isDense } from "../ops/table.js";
+import { hasFilters, isAdder, isDense, opInputs } from "../ops/table.js";
 import { add } from "./ops/add.js";
 import { adder, adderConv2d, adderDense } from "./ops/adder_conv.js";
+import { channelAffine } from "./ops/channel_affine.js";
+import { concat } from "./ops/concat.js";
 import { conv2d, dense, multiply } from "./ops/conv.js";
-import { accumulate, denseShape } from "./ops/window.js";
+import { lut } from "./ops/lut.js";
+import { pad } from "./ops/pad.js";
 import { avgPool, globalAvgPool, maxPool } from "./ops/pool.js";
 import { reshape } from "./ops/reshape.js";
-import { lut } from "./ops/lut.js";
-import { channelAffine } from "./ops/channel_affine.js";
 import { logSoftmax, softmax } from "./ops/softmax.js";
+import { accumulate, denseShape } from "./ops/window.js";
 
+/** An op's definition (docs/SPEC.md): its input tensors and bytes (opInputs order) → its output bytes. */
+type OpFunction = (op: QOp, inputs: QTensor[], output: QTensor, xs: Int8Array[]) => Int8Array;
 type UnaryOp = (op: QOp, input: QTensor, output: QTensor, x: Int8Array) => Int8Array;
+const unary = (f: UnaryOp): OpFunction => (op, inputs, output, xs) => f(op, inputs[0]!, output, xs[0]!);
 
-/** Each one-input op's definition (docs/SPEC.md); ops with TRAIT_TWO_INPUTS are in runOp. */
-const UNARY: Readonly<Record<Exclude<QOp["kind"], "add">, UnaryOp>> = {
-  conv2d,
-  adder_conv2d: adderConv2d,
-  dense,
-  adder_dense: adderDense,
-  max_pool: maxPool,
-  avg_pool: avgPool,
-  global_avg_pool: globalAvgPool,
-  reshape: (_op, _input, _output, x) => reshape(x),
-  depthwise_conv2d: conv2d,
-  adder_depthwise_conv2d: adderConv2d,
-  lut: (op, _input, _output, x) => lut(op, x),
-  channel_affine: channelAffine,
-  softmax,
-  log_softmax: logSoftmax,
+/** Each op's definition (docs/SPEC.md). */
+const OPS: Readonly<Record<QOp["kind"], OpFunction>> = {
+  conv2d: unary(conv2d),
+  adder_conv2d: unary(adderConv2d),
+  dense: unary(dense),
+  adder_dense: unary(adderDense),
+  max_pool: unary(maxPool),
+  avg_pool: unary(avgPool),
+  global_avg_pool: unary(globalAvgPool),
+  add: (op, [a, b], output, [xa, xb]) => add(op, a!, b!, output, xa!, xb!),
+  reshape: (_op, _inputs, _output, [x]) => reshape(x!),
+  depthwise_conv2d: unary(conv2d),
+  adder_depthwise_conv2d: unary(adderConv2d),
+  lut: (op, _inputs, _output, [x]) => lut(op, x!),
+  channel_affine: unary(channelAffine),
+  softmax: unary(softmax),
+  log_softmax: unary(logSoftmax),
+  pad: unary(pad),
+  concat,
 };
 
-/** Runs one op of `model` on its input bytes (input0, and input1 for "add"); returns the output bytes. */
-export function runOp(model: QModel, op: QOp, x0: Int8Array, x1?: Int8Array): Int8Array {
-  const output = model.tensors[op.output];
-  if (!has(op.kind, TRAIT_TWO_INPUTS)) return UNARY[op.kind as Exclude<QOp["kind"], "add">](op, model.tensors[op.input0], output, x0);
-  if (x1 === undefined) throw new Error(`add: input1 (tensor ${op.input1}) bytes missing`);
-  return add(op, model.tensors[op.input0], model.tensors[op.input1!], output, x0, x1);
+/** Runs one op of `model` on the bytes of its inputs (in opInputs order); returns the output bytes. */
+export function runOp(model: QModel, op: QOp, xs: Int8Array[]): Int8Array {
+  const inputs = opInputs(op);
+  if (xs.length !== inputs.length) throw new Error(`${op.kind}: ${inputs.length} inputs' bytes expected, found ${xs.length}`);
+  return OPS[op.kind](op, inputs.map((t) => model.tensors[t]!), model.tensors[op.output]!, xs);
 }
 
 /** A conv-like op's int32 accumulators on input bytes `x` (NHWC over the output), before bias and requantization. */
@@ -64,7 +70,7 @@ export function runReferenceAll(model: QModel, input: Int8Array): Int8Array[] {
       if (v === undefined) throw new Error(`op ${index} (${op.kind}) reads tensor ${t} before it is written`);
       return v;
     };
-    values[op.output] = runOp(model, op, read(op.input0), op.input1 === undefined ? undefined : read(op.input1));
+    values[op.output] = runOp(model, op, opInputs(op).map(read));
   });
   return values.map((v, t) => v ?? new Int8Array(tensorBytes(model.tensors[t])));
 }

@@ -2,7 +2,7 @@
 // and offset the first broken rule gives (used by the reader test and the kernel agreement test).
 import * as C from "../../src/format/constants.js";
 import { packModel } from "../../src/format/writer.js";
-import { opRecord, patch, sampleModel, tensorRecord } from "./helpers.js";
+import { opRecord, padConcatModel, patch, sampleModel, tensorRecord } from "./helpers.js";
 
 export const good = packModel(sampleModel());
 export const op = (k: number): number => opRecord(good, k);
@@ -51,7 +51,8 @@ export const cases: Case[] = [
   { what: "opcode past the last", bytes: edit((_, b) => (b[op(4)] = C.OP_LAST + 1)), status: C.STATUS_BAD_OP, offset: op(4), message: new RegExp(`found ${C.OP_LAST + 1}`) },
   { what: "op reserved byte 1", bytes: edit((_, b) => (b[op(0) + 1] = 1)), status: C.STATUS_BAD_LAYOUT, offset: op(0) + 1, message: /op 0 \(adder_conv2d\) reserved byte at record byte 1: expected 0, found 1/ },
   { what: "op reserved byte 22", bytes: edit((_, b) => (b[op(2) + 22] = 9)), status: C.STATUS_BAD_LAYOUT, offset: op(2) + 22, message: /op 2 \(conv2d\) reserved byte at record byte 22/ },
-  { what: "op reserved field 36", bytes: edit((v) => v.setUint32(op(5) + 36, 16, true)), status: C.STATUS_BAD_LAYOUT, offset: op(5) + 36, message: /reserved field at record byte 36/ },
+  { what: "op reserved field 36", bytes: edit((v) => v.setUint32(op(1) + 36, 16, true)), status: C.STATUS_BAD_LAYOUT, offset: op(1) + 36, message: /op 1 \(max_pool\) reserved field at record byte 36/ },
+  { what: "output stride on a one-pixel output", bytes: edit((v) => v.setUint32(op(5) + 36, 16, true)), status: C.STATUS_BAD_OP, offset: op(5) + 36, message: /op 5 \(adder_dense\) output stride: expected 0 \(a one-pixel output\), found 16/ },
   { what: "parameter slot set on a pool", bytes: edit((v) => v.setUint32(op(1) + 28, 16, true)), status: C.STATUS_BAD_LAYOUT, offset: op(1) + 28, message: /op 1 \(max_pool\) bias\/mult1 slot at record byte 28/ },
   { what: "mult slot set on an add", bytes: edit((v) => v.setUint32(op(3) + 32, 16, true)), status: C.STATUS_BAD_LAYOUT, offset: op(3) + 32, message: /op 3 \(add\) mult slot/ },
   // tensor indices
@@ -94,3 +95,34 @@ export const cases: Case[] = [
   { what: "model output never written", bytes: edit((v) => v.setUint16(22, 0, true)), status: C.STATUS_BAD_GRAPH, offset: 22, message: /output_tensor: tensor 0 is never written by an op/ },
 ];
 
+// PAD, CONCAT and the output stride, on a second model:
+// ops: 0 pad 0→1 (reflect) · 1 conv2d 1→2 · 2 adder_conv2d 1→3 (both writing in place, stride 9) · 3 concat 1, 2, 3 → 4
+export const goodPadConcat = packModel(padConcatModel());
+const op2 = (k: number): number => opRecord(goodPadConcat, k);
+const edit2 = (fn: (v: DataView, b: Uint8Array) => void): Uint8Array => patch(goodPadConcat, fn);
+const view2 = new DataView(goodPadConcat.buffer);
+const offsetOf = (t: number): number => view2.getUint32(tensorRecord(t) + C.T_OFFSET, true);
+/** File offset of entry `i` of the concat's input list. */
+const entry = (i: number): number => view2.getUint32(C.H_PARAMS_OFFSET, true) + view2.getUint32(op2(3) + C.O_INPUT_LIST, true) + i * C.INPUT_ENTRY_SIZE;
+
+cases.push(
+  { what: "pad mode past the last", bytes: edit2((v) => v.setUint32(op2(0) + 28, 4, true)), status: C.STATUS_BAD_OP, offset: op2(0) + 28, message: /op 0 \(pad\) mode: expected 0…3 \(constant, edge, reflect, wrap\), found 4/ },
+  { what: "pad on a windowless op", bytes: edit((_, b) => (b[op(4) + 15] = 1)), status: C.STATUS_BAD_OP, offset: op(4) + 15, message: /op 4 \(reshape\) pad_left: expected 0, found 1/ },
+  { what: "pad fill value outside int8", bytes: edit2((v) => v.setInt32(op2(0) + 24, 200, true)), status: C.STATUS_BAD_QUANT, offset: op2(0) + 24, message: /op 0 \(pad\) fill value: expected an int8 value −128…127, found 200/ },
+  { what: "pad changing the zero point", bytes: edit2((v) => v.setInt8(tensorRecord(1) + 6, v.getInt8(tensorRecord(1) + 6) ^ 1)), status: C.STATUS_BAD_QUANT, offset: tensorRecord(1) + 6, message: /op 0 \(pad\) output tensor 1 zero_point/ },
+  { what: "pad output width", bytes: edit2((v) => v.setUint8(op2(0) + 17, 2)), status: C.STATUS_SHAPE_MISMATCH, offset: tensorRecord(1) + 2, message: /op 0 \(pad\) output tensor 1 width: expected 5×9×3, found 5×8×3/ },
+  { what: "output stride not above the output's channels", bytes: edit2((v) => v.setUint32(op2(1) + 36, 4, true)), status: C.STATUS_BAD_OP, offset: op2(1) + 36, message: /op 1 \(conv2d\) output stride: expected 0 or > the output's 4 channels, found 4/ },
+  { what: "output stride past the activations", bytes: edit2((v) => v.setUint32(op2(2) + 36, 0x10000, true)), status: C.STATUS_BAD_OP, offset: op2(2) + 36, message: /op 2 \(adder_conv2d\) output stride 65536: its 40 pixels from offset \d+ end at \d+, expected ≤ activation_bytes/ },
+  { what: "strided output overlapping its input", bytes: edit2((v) => v.setUint32(tensorRecord(1) + 8, offsetOf(4) + 1, true)), status: C.STATUS_BAD_GRAPH, offset: op2(1) + 6, message: /op 1 \(conv2d\) output: tensor 2 at \[\d+, \d+\) overlaps input0 tensor 1/ },
+  { what: "concat written twice", bytes: edit2((v) => { v.setUint16(op2(3) + 6, 3, true); }), status: C.STATUS_BAD_GRAPH, offset: op2(3) + 6, message: /op 3 \(concat\) output: tensor 3 cannot be written: it is already written/ },
+  { what: "concat output height", bytes: edit2((v) => v.setUint16(tensorRecord(4), 4, true)), status: C.STATUS_SHAPE_MISMATCH, offset: tensorRecord(4), message: /op 3 \(concat\) output tensor 4 height: expected input0's 5/ },
+  { what: "concat of one input", bytes: edit2((v) => v.setUint32(op2(3) + 28, 1, true)), status: C.STATUS_BAD_OP, offset: op2(3) + 28, message: /op 3 \(concat\) input count: expected ≥ 2, found 1/ },
+  { what: "concat list misaligned", bytes: edit2((v) => v.setUint32(op2(3) + 24, v.getUint32(op2(3) + 24, true) + 8, true)), status: C.STATUS_PARAM_OUT_OF_RANGE, offset: op2(3) + 24, message: /op 3 \(concat\) input list: 3 entries \(24 bytes\) at params offset \d+: expected a multiple of 16/ },
+  { what: "concat list not starting with input0", bytes: edit2((v) => v.setUint16(entry(0), 2, true)), status: C.STATUS_BAD_OP, offset: entry(0), message: /op 3 \(concat\) input list entry 0 tensor: expected input0 1 \(the list starts with it\), found 2/ },
+  { what: "concat entry out of range", bytes: edit2((v) => v.setUint16(entry(2), 5, true)), status: C.STATUS_BAD_OP, offset: entry(2), message: /input list entry 2 tensor: expected a tensor index < 5, found 5/ },
+  { what: "concat entry reserved field", bytes: edit2((v) => v.setUint16(entry(1) + 2, 7, true)), status: C.STATUS_BAD_LAYOUT, offset: entry(1) + 2, message: /input list entry 1 reserved field: expected 0, found 7/ },
+  { what: "concat entry read before written", bytes: edit2((v) => v.setUint16(entry(1), 4, true)), status: C.STATUS_BAD_GRAPH, offset: entry(1), message: /input list entry 1: tensor 4 is read before any op writes it/ },
+  { what: "concat entry of another height", bytes: edit2((v) => v.setUint16(entry(2), 0, true)), status: C.STATUS_SHAPE_MISMATCH, offset: tensorRecord(0), message: /input list entry 2: tensor 0 is 4×5×3; the inputs' height must be input0's 5/ },
+  { what: "concat entry beside its slice", bytes: edit2((v) => v.setUint32(tensorRecord(2) + 8, offsetOf(2) + 1, true)), status: C.STATUS_BAD_GRAPH, offset: entry(1), message: /input list entry 1: tensor 2 at \[\d+, \d+\) overlaps the output tensor 4 at \[\d+, \d+\) without lying in its slice/ },
+  { what: "concat output channels", bytes: edit2((v) => v.setUint16(tensorRecord(4) + 4, 8, true)), status: C.STATUS_SHAPE_MISMATCH, offset: tensorRecord(4) + 4, message: /op 3 \(concat\) output tensor 4 channels: expected 9 \(the inputs' channels summed\), found 5×8×8/ },
+);

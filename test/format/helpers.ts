@@ -24,6 +24,27 @@ export function sampleModel(): QModel {
   return b.finish(input, t6);
 }
 
+/**
+ * Tensors: 0 input 4×5×3 · 1 pad out 5×8×3 · 2 conv out 5×8×4 · 3 conv out 5×8×2 · 4 concat out
+ * 5×8×9. Ops: 0 pad (reflect; pads 1, 2, 0, 1) · 1 conv2d 1×1 · 2 adder_conv2d 3×3 · 3 concat of
+ * tensors 1, 2, 3, the two convs writing in place (output stride 9) and the pad's output copied.
+ */
+export function padConcatModel(): QModel {
+  const b = new ModelBuilder(rng(11));
+  const input = b.input(4, 5, 3);
+  const t1 = b.pad(input, { ...UNIT_GEOMETRY, padTop: 1, padLeft: 2, padBottom: 0, padRight: 1 }, "reflect", 0);
+  const t2 = b.convLike("conv2d", t1, 4);
+  const t3 = b.convLike("adder_conv2d", t1, 2, { ...UNIT_GEOMETRY, kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1 });
+  const t4 = b.concat([t1, t2, t3]);
+  const model = b.finish(input, t4);
+  const out = model.tensors[t4]!;
+  model.tensors[t2]!.offset = out.offset + 3;
+  model.tensors[t3]!.offset = out.offset + 7;
+  model.ops[1]!.outputStride = out.channels;
+  model.ops[2]!.outputStride = out.channels;
+  return model;
+}
+
 export const tensorRecord = (t: number): number => C.HEADER_SIZE + t * C.TENSOR_RECORD_SIZE;
 export const opRecord = (bytes: Uint8Array, op: number): number =>
   new DataView(bytes.buffer, bytes.byteOffset).getUint32(C.H_OPS_OFFSET, true) + op * C.OP_RECORD_SIZE;

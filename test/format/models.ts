@@ -1,10 +1,10 @@
 // Test models: a seeded random generator of valid QModels (every op kind, random geometry and
 // quantization fields) and a ResNet-20-shaped hybrid model. Tensors get disjoint offsets, so
 // every model is valid as is; the planner tests replan them.
-import type { Geometry, OpKind, QModel, QOp, QTensor } from "../../src/format/model.js";
+import type { Geometry, OpKind, PadMode, QModel, QOp, QTensor } from "../../src/format/model.js";
 import { tensorBytes } from "../../src/format/model.js";
 import { UNIT_GEOMETRY, align16 } from "../../src/format/layout.js";
-import { paramArrays, windowOutputSize } from "../../src/ops/table.js";
+import { opInputs, paramArrays, windowOutputSize } from "../../src/ops/table.js";
 import { runAccumulators, runOp } from "../../src/reference/interpreter.js";
 
 /** Small deterministic PRNG (mulberry32). */
@@ -56,7 +56,7 @@ export class ModelBuilder {
 
   private push(op: QOp): number {
     this.ops.push(op);
-    this.values[op.output] = runOp(this.partial, op, this.values[op.input0], op.input1 === undefined ? undefined : this.values[op.input1]);
+    this.values[op.output] = runOp(this.partial, op, opInputs(op).map((t) => this.values[t]!));
     return op.output;
   }
 
@@ -140,6 +140,22 @@ export class ModelBuilder {
     const x = this.tensors[input];
     const out = this.tensor(height, width, channels, x.zeroPoint, x.scale);
     return this.push({ kind: "reshape", input0: input, output: out, ...UNIT_GEOMETRY, actMin: -128, actMax: 127, shift: 0 });
+  }
+
+  /** Rows and columns added around `input` on its grid. */
+  pad(input: number, g: Geometry, padMode: PadMode, padValue: number): number {
+    const x = this.tensors[input];
+    const out = this.tensor(x.height + g.padTop + g.padBottom, x.width + g.padLeft + g.padRight, x.channels, x.zeroPoint, x.scale);
+    return this.push({ kind: "pad", input0: input, output: out, ...g, actMin: -128, actMax: 127, shift: 0, padValue, padMode });
+  }
+
+  /** The inputs side by side along channels, each rescaled onto a new grid. */
+  concat(inputs: number[]): number {
+    const x = this.tensors[inputs[0]!];
+    const out = this.tensor(x.height, x.width, inputs.reduce((sum, t) => sum + this.tensors[t].channels, 0));
+    const shift = this.r.int(16, 30);
+    const mults = inputs.map(() => this.r.pick([-1, 1, 1, 1]) * Math.round(2 ** shift * (0.3 + 0.6 * this.r.float())));
+    return this.push({ kind: "concat", input0: inputs[0]!, inputs, output: out, ...UNIT_GEOMETRY, ...this.clamp(out), shift, mults });
   }
 
   /** The model with each tensor in its own 16-aligned slot. */

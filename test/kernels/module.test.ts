@@ -76,8 +76,9 @@ describe("kernel module", () => {
     expect(k.memory.buffer.byteLength).toBe(initial * 65536);
     expect(e.invoke()).toBe(STATUS_NOT_LOADED);
     expect([e.input_size(), e.output_size()]).toEqual([0, 0]);
-    // goal: ≤ 16 KiB per module
-    expect(wasm.length).toBeLessThanOrEqual(16 * 1024);
+    // goals: the scalar build, the one microcontrollers run, ≤ 16 KiB; the SIMD build, with a
+    // vector and a scalar path for every loop, ≤ 20 KiB
+    expect(wasm.length).toBeLessThanOrEqual((build === "scalar" ? 16 : 20) * 1024);
     expect(widestFunctionType(wasm), "params + results of a function type (firmware aot: at most 16)").toBeLessThanOrEqual(16);
   });
 

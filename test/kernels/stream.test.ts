@@ -53,10 +53,14 @@ function firstOpModel(rng: Rng, kind: (typeof KINDS)[number], wanted: (model: QM
   }
 }
 
-/** Bytes invoke() reads: each op's record and its tensors' records, and every parameter array. */
+/**
+ * Bytes invoke() reads: each op's record and its tensors' records, every parameter array, and a
+ * concat's input list with the record of each entry's tensor.
+ */
 function invokeBytes(model: QModel): number {
   const records = model.ops.reduce((n, op) => n + C.OP_RECORD_SIZE + C.TENSOR_RECORD_SIZE * (op.input1 === undefined ? 2 : 3), 0);
-  return records + parameterBytes(model);
+  const lists = model.ops.reduce((n, op) => n + (op.inputs?.length ?? 0) * (C.INPUT_ENTRY_SIZE + C.TENSOR_RECORD_SIZE), 0);
+  return records + lists + parameterBytes(model);
 }
 
 /** Bytes of every op's parameter arrays (weights, bias, multipliers, tables). */

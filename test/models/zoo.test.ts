@@ -72,7 +72,7 @@ describe("random networks 0..19 (conformance fixtures)", () => {
       }
     }
     expect([...ops].sort()).toEqual([
-      "add", "adder_conv2d", "adder_dense", "adder_depthwise_conv2d", "avg_pool", "conv2d", "dense", "depthwise_conv2d", "flatten", "global_avg_pool", "max_pool",
+      "add", "adder_conv2d", "adder_dense", "adder_depthwise_conv2d", "avg_pool", "concat", "conv2d", "dense", "depthwise_conv2d", "flatten", "global_avg_pool", "max_pool", "pad",
     ]);
     for (const f of [
       "k1", "k3", "k5", "s1", "s2", "dilation", "asymmetric pads", "pad 2", "odd channels", "all γ negative", "some γ negative", "act:relu", "act:relu6", "act:none",

@@ -131,12 +131,23 @@ describe("ONNX import errors", () => {
     );
   });
 
-  it("rejects AveragePool that counts padding", () => {
-    const message = importError(
-      model({
-        nodes: [{ op: "AveragePool", name: "avg", inputs: ["input"], outputs: ["y"], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 } }],
-      }),
-    );
-    expect(message).toContain('AveragePool (node "avg"): count_include_pad = 1 with padding is not supported');
+  it("rejects the Pad and Concat forms it does not support, naming what is at fault", () => {
+    const pad = (pads: number[], attrs: Record<string, string | number | number[]> = {}) =>
+      importError(model({
+        nodes: [{ op: "Pad", name: "p", inputs: ["input", "pads"], outputs: ["y"], attrs }],
+        initializers: [int64Tensor("pads", [pads.length], pads)],
+      }));
+    expect(pad([0, 0, -1, 0, 0, 0, 0, 0])).toBe('Pad (node "p"): negative pads (cropping) are not supported: [N 0, 0; C 0, 0; H -1, 0; W 0, 0]');
+    expect(pad([0, 1, 0, 0, 0, 0, 0, 0])).toBe('Pad (node "p"): pads on the C axis are not supported (only on H and W), found [1,0]');
+    expect(pad([0, 0, 1, 1, 0, 0, 1, 1], { mode: "mirror" })).toBe('Pad (node "p"): mode "mirror" is not supported; supported: constant, edge, reflect, wrap');
+    expect(pad([0, 0, 1, 1])).toBe('Pad (node "p"): pads has 4 values; 8 expected (begin and end of 4 axes)');
+    expect(pad([0, 0, 256, 0, 0, 0, 0, 0])).toBe('Pad (node "p"): pads [256, 0, 0, 0]: at most 255 rows or columns on a side fit the format');
+    const concat = (axis: number) => importError(model({ nodes: [conv("c", "w", "input", "a"), { op: "Concat", name: "cat", inputs: ["a", "input"], outputs: ["y"], attrs: { axis } }] }));
+    expect(concat(2)).toBe('Concat (node "cat"): axis 2 is not supported; only channels (axis 1) of [1, C, H, W] maps or [1, F] vectors');
+    expect(
+      importError(model({
+        nodes: [conv("c", "w", "input", "a"), { op: "Flatten", name: "f", inputs: ["a"], outputs: ["v"], attrs: { axis: 1 } }, { op: "Concat", name: "cat", inputs: ["v", "v"], outputs: ["y"], attrs: { axis: 1 } }],
+      })),
+    ).toBe('Concat (node "cat"): input "v" is a flattened feature map (NHWC order in the engine); concatenating it is not supported');
   });
 });

@@ -20,7 +20,11 @@ const TRAIT_NAMES = Object.entries(C).filter(([name]) => name.startsWith("TRAIT_
 
 describe("the op table", () => {
   it("covers every opcode and every graph op, one kind each", () => {
-    expect(OP_KINDS.map((k) => OPS[k].opcode)).toEqual(Array.from({ length: C.OP_LAST }, (_, i) => i + 1));
+    // codes are unique, the last is OP_LAST, and a code no op has is unknown like any other
+    const codes = OP_KINDS.map((k) => OPS[k].opcode);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(Math.max(...codes)).toBe(C.OP_LAST);
+    for (let code = 0; code <= C.OP_LAST; code++) expect(kindOfOpcode(code) !== undefined, `opcode ${code}`).toBe(codes.includes(code));
     for (const kind of OP_KINDS) {
       expect(kindOfOpcode(OPS[kind].opcode)).toBe(kind);
       expect(kindOfGraphOp(OPS[kind].graphOp)).toBe(kind);
@@ -55,8 +59,10 @@ function readerVerdict(blob: Uint8Array): [number, number] {
 
 /** Record edits a trait forbids, with the field they are reported at: (blob, op record offset) → edit. */
 type Rule = { name: string; applies: (kind: OpKind) => boolean; edit: (v: DataView, op: number, blob: Uint8Array) => number };
+/** The file offset of entry `i` of the last op's input list. */
+const entryAt = (v: DataView, op: number, i: number): number => v.getUint32(C.H_PARAMS_OFFSET, true) + v.getUint32(op + C.O_INPUT_LIST, true) + i * C.INPUT_ENTRY_SIZE;
 const RULES: Rule[] = [
-  ...([["weights/mult0", C.O_WEIGHTS], ["bias/mult1", C.O_BIAS], ["mult", C.O_MULT]] as const).map(([slot, field]): Rule => ({
+  ...([["weights/mult0", C.O_WEIGHTS], ["bias/mult1", C.O_BIAS], ["mult", C.O_MULT], ["field 36", C.O_RESERVED2]] as const).map(([slot, field]): Rule => ({
     name: `an unused ${slot} slot`,
     applies: (k) => !usedParamFields(k).includes(field),
     edit: (v, op) => (v.setUint32(op + field, 16, true), op + field),
@@ -64,11 +70,28 @@ const RULES: Rule[] = [
   { name: "a table past the params", applies: (k) => has(k, C.TRAIT_TABLE), edit: (v, op) => (v.setUint32(op + C.O_WEIGHTS, 0xfffffff0, true), op + C.O_WEIGHTS) },
   { name: "a channel table's misaligned mult", applies: (k) => has(k, C.TRAIT_TABLE | C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint32(op + C.O_MULT, v.getUint32(op + C.O_MULT, true) + 4, true), op + C.O_MULT) },
   { name: "a row op's r above 1", applies: (k) => has(k, C.TRAIT_ROW), edit: (v, op) => (v.setUint32(op + C.O_WEIGHTS, C.EXP_ONE + 1, true), op + C.O_WEIGHTS) },
+  {
+    name: "a filtered op's output stride not above its channels",
+    applies: (k) => hasFilters(k),
+    edit: (v, op) => {
+      const t = C.HEADER_SIZE + C.TENSOR_RECORD_SIZE * v.getUint16(op + C.O_OUTPUT, true);
+      v.setUint32(op + C.O_OUT_STRIDE, v.getUint16(t + C.T_CHANNELS, true), true);
+      return op + C.O_OUT_STRIDE;
+    },
+  },
+  { name: "a pad's mode past the last", applies: (k) => has(k, C.TRAIT_PADS), edit: (v, op) => (v.setUint32(op + C.O_PAD_MODE, C.PAD_MODE_LAST + 1, true), op + C.O_PAD_MODE) },
+  { name: "a pad's fill value outside int8", applies: (k) => has(k, C.TRAIT_PADS), edit: (v, op) => (v.setInt32(op + C.O_PAD_VALUE, 128, true), op + C.O_PAD_VALUE) },
+  { name: "an input list of one", applies: (k) => has(k, C.TRAIT_INPUT_LIST), edit: (v, op) => (v.setUint32(op + C.O_INPUT_COUNT, 1, true), op + C.O_INPUT_COUNT) },
+  { name: "an input list past the params", applies: (k) => has(k, C.TRAIT_INPUT_LIST), edit: (v, op) => (v.setUint32(op + C.O_INPUT_LIST, 0xfffffff0, true), op + C.O_INPUT_LIST) },
+  { name: "an input list not starting with input0", applies: (k) => has(k, C.TRAIT_INPUT_LIST), edit: (v, op) => (v.setUint16(op + C.O_INPUT0, v.getUint16(op + C.O_OUTPUT, true) - 1, true), entryAt(v, op, 0) + C.IE_TENSOR) },
+  { name: "an input list entry's reserved field", applies: (k) => has(k, C.TRAIT_INPUT_LIST), edit: (v, op) => (v.setUint16(entryAt(v, op, 1) + C.IE_RESERVED, 1, true), entryAt(v, op, 1) + C.IE_RESERVED) },
+  { name: "an input list entry read before written", applies: (k) => has(k, C.TRAIT_INPUT_LIST), edit: (v, op) => (v.setUint16(entryAt(v, op, 1) + C.IE_TENSOR, v.getUint16(op + C.O_OUTPUT, true), true), entryAt(v, op, 1) + C.IE_TENSOR) },
   { name: "a one-input op's input1", applies: (k) => !has(k, C.TRAIT_TWO_INPUTS), edit: (v, op) => (v.setUint16(op + C.O_INPUT1, 0, true), op + C.O_INPUT1) },
   { name: "a filtered op's weights past the params", applies: (k) => hasFilters(k), edit: (v, op) => (v.setUint32(op + C.O_WEIGHTS, 0xfffffff0, true), op + C.O_WEIGHTS) },
   { name: "a two-input op's input1 out of range", applies: (k) => has(k, C.TRAIT_TWO_INPUTS), edit: (v, op) => (v.setUint16(op + C.O_INPUT1, v.getUint16(C.H_TENSOR_COUNT, true), true), op + C.O_INPUT1) },
   { name: "a window's stride 0", applies: (k) => has(k, C.TRAIT_WINDOW), edit: (v, op) => (v.setUint8(op + C.O_STRIDE_H, 0), op + C.O_STRIDE_H) },
   { name: "a windowless op's kernel", applies: (k) => !has(k, C.TRAIT_WINDOW), edit: (v, op) => (v.setUint8(op + C.O_KERNEL_H, 2), op + C.O_KERNEL_H) },
+  { name: "a windowless op's pad", applies: (k) => !has(k, C.TRAIT_WINDOW) && !has(k, C.TRAIT_PADS), edit: (v, op) => (v.setUint8(op + C.O_PAD_LEFT, 1), op + C.O_PAD_LEFT) },
   { name: "a pool's dilation", applies: (k) => has(k, C.TRAIT_POOL), edit: (v, op) => (v.setUint8(op + C.O_DILATION_W, 2), op + C.O_DILATION_W) },
   { name: "a requantizing op's shift 0", applies: (k) => has(k, C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint8(op + C.O_SHIFT, 0), op + C.O_SHIFT) },
   { name: "a shift on an op that does not requantize", applies: (k) => !has(k, C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint8(op + C.O_SHIFT, 1), op + C.O_SHIFT) },

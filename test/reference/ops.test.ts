@@ -194,7 +194,51 @@ describe("ADD", () => {
     const b = Int8Array.of(8, -128, 127, -2, -2);
     // v = 30 − 20 = 10 → 5 → 10;  v = 378 + 252 = 630 → 315 → 127 (saturated);  v = −387 − 258 = −645 → −322 → −128;
     // v = 3 → 1.5 → 2 → 7;  v = −3 → −1.5 → −1 → 4
-    expect([...runOp(model, model.ops[0], a, b)]).toEqual([10, 127, -128, 7, 4]);
+    expect([...runOp(model, model.ops[0], [a, b])]).toEqual([10, 127, -128, 7, 4]);
+  });
+});
+
+describe("PAD", () => {
+  // one row [a b c d] = [1 2 3 4] (a 1×4×1 map), 2 columns added each side
+  const row = (padMode: QOp["padMode"], padValue = 9): number[] => {
+    const model = oneOp("pad", [tensor(1, 4, 1, 0), tensor(1, 8, 1, 0)], { geometry: { padLeft: 2, padRight: 2 }, padMode, padValue });
+    return [...runReference(model, Int8Array.of(1, 2, 3, 4))];
+  };
+
+  it("fills, or copies the edge, the mirror image (edge not repeated) or the wrapped map", () => {
+    expect(row("constant")).toEqual([9, 9, 1, 2, 3, 4, 9, 9]);
+    expect(row("edge")).toEqual([1, 1, 1, 2, 3, 4, 4, 4]);
+    expect(row("reflect")).toEqual([3, 2, 1, 2, 3, 4, 3, 2]);
+    expect(row("wrap")).toEqual([3, 4, 1, 2, 3, 4, 1, 2]);
+  });
+
+  it("repeats periodically past the map: reflect with period 2·(n − 1), wrap with period n, a one-pixel map everywhere", () => {
+    // [1 2 3] padded by 5 left, 6 right
+    const model = (padMode: QOp["padMode"], width: number) =>
+      oneOp("pad", [tensor(1, width, 1, 0), tensor(1, width + 11, 1, 0)], { geometry: { padLeft: 5, padRight: 6 }, padMode, padValue: 0 });
+    expect([...runReference(model("reflect", 3), Int8Array.of(1, 2, 3))]).toEqual([2, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2, 1]);
+    expect([...runReference(model("wrap", 3), Int8Array.of(1, 2, 3))]).toEqual([2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    expect([...runReference(model("reflect", 1), Int8Array.of(7))]).toEqual(Array(12).fill(7));
+  });
+
+  it("pads rows and columns alike, every channel of a pixel together", () => {
+    // 2×1×2 map [[1, -1], [2, -2]] with one row on top (edge) and one column right
+    const model = oneOp("pad", [tensor(2, 1, 2, 5), tensor(3, 2, 2, 5)], { geometry: { padTop: 1, padRight: 1 }, padMode: "edge", padValue: 0 });
+    expect([...runReference(model, Int8Array.of(1, -1, 2, -2))]).toEqual([1, -1, 1, -1, 1, -1, 1, -1, 2, -2, 2, -2]);
+  });
+});
+
+describe("CONCAT", () => {
+  it("rescales each input with its own multiplier, rounds half up, clamps, and places its channels after the ones before", () => {
+    // 1×2 maps: a (2 channels, z 1), b (1 channel, z −2); out z 5, shift 1, mults 2 (a copied) and −3; clamp [−128, 20]
+    const tensors = [tensor(1, 2, 2, 1), tensor(1, 2, 1, -2), tensor(1, 2, 3, 5)];
+    const op: QOp = { kind: "concat", input0: 0, inputs: [0, 1], output: 2, ...UNIT_GEOMETRY, actMin: -128, actMax: 20, shift: 1, mults: [2, -3] };
+    const model: QModel = { tensors, ops: [op], input: 0, output: 2, activationBytes: 48 };
+    const a = Int8Array.of(11, -128, 3, 127);
+    const b = Int8Array.of(-1, 1);
+    // a: (q − 1)·2 >> 1 = q − 1, + 5: 15, −124 | 7, 131 → 20 (clamp)
+    // b: (−1 + 2)·−3 = −3 → (−3 + 1) >> 1 = −1 → 4;  (1 + 2)·−3 = −9 → (−9 + 1) >> 1 = −4 → 1
+    expect([...runOp(model, op, [a, b])]).toEqual([15, -124, 4, 7, 20, 1]);
   });
 });
 

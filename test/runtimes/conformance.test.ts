@@ -53,7 +53,7 @@ afterAll(() => {
 });
 
 describe("runtime conformance", () => {
-  it("the corpus is what it claims: 2 zoo models + random networks, malformed models rejected by the reader", () => {
+  it("the corpus is what it claims: 3 zoo models + random networks, malformed models rejected by the reader", () => {
     expect(new Set(valid.map((c) => c.name.split("/")[0])).size).toBeGreaterThanOrEqual(22);
     for (const m of malformed) expect(m.status, m.name).toBeLessThan(0);
   });

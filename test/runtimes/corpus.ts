@@ -5,7 +5,7 @@ import { ModelFormatError } from "../../src/format/errors.js";
 import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
 import type { Graph } from "../../src/graph/ir.js";
-import { buildDigitsNet, buildResNet20, calibrationSamples, ELEMENTWISE_SAMPLES, randomActivationNetwork, randomNetwork, Rng } from "../../src/models/index.js";
+import { buildDigitsNet, buildFireNet, buildResNet20, calibrationSamples, ELEMENTWISE_SAMPLES, randomActivationNetwork, randomNetwork, Rng } from "../../src/models/index.js";
 import { quantizeInput } from "../../src/quantize/io.js";
 import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
@@ -51,6 +51,8 @@ export function validCases(): ValidCase[] {
   return [
     ...validCases1("digits", buildDigitsNet(1), 1, true),
     ...validCases1("resnet20", buildResNet20(1), 2, false),
+    // concats written in place by strided convs
+    ...validCases1("firenet", buildFireNet(1), 3, false),
     ...Array.from({ length: RANDOM_NETWORKS }, (_, i) => validCases1(`random-${i + 1}`, randomNetwork(i + 1), 10 + i, true)).flat(),
     ...Array.from({ length: ACTIVATION_NETWORKS }, (_, i) => validCases1(`activations-${i + 1}`, randomActivationNetwork(i + 1), 60 + i, true)).flat(),
   ];

@@ -5,12 +5,14 @@ import type { Converter } from "../node.js";
 import { clip, relu } from "./activation.js";
 import { add } from "./add.js";
 import { batchNormalization } from "./batch_norm.js";
+import { concat } from "./concat.js";
 import { constant } from "./constant.js";
 import { conv } from "./conv.js";
 import { flatten, reshape } from "./flatten.js";
 import { adderGemm, gemm, matMul } from "./gemm.js";
-import { identity } from "./identity.js";
 import { elementwise } from "./elementwise.js";
+import { identity } from "./identity.js";
+import { pad } from "./pad.js";
 import { globalAveragePool, pool } from "./pool.js";
 import { prelu } from "./prelu.js";
 import { softmax } from "./softmax.js";
@@ -41,6 +43,8 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Conver
   ["AveragePool", pool("avg_pool")],
   ["GlobalAveragePool", globalAveragePool],
   ["Add", add],
+  ["Pad", pad],
+  ["Concat", concat],
   ["Flatten", flatten],
   ["Reshape", reshape],
   ["Identity", identity],

@@ -1,4 +1,6 @@
-// MaxPool, AveragePool (2-D, ceil_mode 0, padding excluded from the average) and GlobalAveragePool.
+// MaxPool, AveragePool (2-D, ceil_mode 0) and GlobalAveragePool. The engine's average excludes
+// padding; an AveragePool that counts it (count_include_pad = 1, PyTorch's default) becomes a
+// zero pad in front of an unpadded pool, which counts the pad's zeros like any other value.
 import type { PoolNode } from "../../graph/ir.js";
 import type { Converter } from "../node.js";
 import { windowAttributes } from "./window.js";
@@ -11,16 +13,17 @@ export const pool = (op: PoolNode["op"]): Converter => (node) => {
   const window = windowAttributes(node, x.shape, [kernel[0]!, kernel[1]!]);
   if (window.dilation[0] !== 1 || window.dilation[1] !== 1) throw node.error(`dilations [${window.dilation}] are not supported for pooling`);
   if (op === "max_pool" && node.extraOutputsUsed()) throw node.error("the Indices output is not supported");
-  // count_include_pad = 1 only matters where there is padding.
-  if (op === "avg_pool" && node.int("count_include_pad", 0) !== 0 && window.pads.some((p) => p !== 0)) {
-    throw node.error("count_include_pad = 1 with padding is not supported (padding must be excluded from the average)");
-  }
+  // count_include_pad = 1 only matters where there is padding
+  const countsPadding = op === "avg_pool" && node.int("count_include_pad", 0) !== 0 && window.pads.some((p) => p !== 0);
+  const input = countsPadding
+    ? node.emitBefore("pad", (base) => ({ op: "pad", ...base, inputs: [x.name], pads: window.pads, mode: "constant", value: 0 }))
+    : x.name;
   node.emit({
     op,
-    ...node.nodeBase([x.name]),
+    ...node.nodeBase([input]),
     kernel: [kernel[0]!, kernel[1]!],
     stride: window.stride,
-    pads: window.pads,
+    pads: countsPadding ? [0, 0, 0, 0] : window.pads,
   });
 };
 
