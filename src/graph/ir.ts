@@ -61,10 +61,26 @@ export interface PoolNode extends NodeBase {
 }
 
 export interface SimpleNode extends NodeBase {
-  op: "global_avg_pool" | "add" | "flatten";
+  op: "global_avg_pool" | "add";
 }
 
-export type GraphNode = ConvNode | DenseNode | PoolNode | SimpleNode;
+/**
+ * The same values under another shape, in the same (NHWC) order: a vector 1×1×(H·W·C) (a
+ * flatten), or with `shape`, that shape, which has as many elements.
+ */
+export interface FlattenNode extends NodeBase {
+  op: "flatten";
+  shape?: Shape;
+}
+
+export type GraphNode = ConvNode | DenseNode | PoolNode | SimpleNode | FlattenNode;
+
+/**
+ * How the source model (ONNX, batch first) shapes a value of shape H×W×C, in NCHW notation:
+ * 4 is [1, C, H, W]; 3 is a 1-D map [1, C, L] with L = H·W (the importer makes H = 1); 2 is
+ * a vector [1, C·H·W], the values in (c, h, w) order (the order of ONNX's Flatten).
+ */
+export type ValueRank = 2 | 3 | 4;
 
 export interface Graph {
   inputName: string;
@@ -72,4 +88,6 @@ export interface Graph {
   /** Nodes in execution (topological) order. */
   nodes: GraphNode[];
   outputName: string;
+  /** The output's rank in the source model; absent: 2 after a dense layer or a flatten, else 4 (graphOutputRank). */
+  outputRank?: ValueRank;
 }

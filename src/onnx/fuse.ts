@@ -1,9 +1,10 @@
 // The fusion pass over the imported steps: a BatchNormalization folds into the conv-like node
 // before it, an Add of a constant into the MatMul/Gemm before it (its bias), a Relu or Clip into
 // the node before it (its output clamp). A node can take a fusion only when the fused op is its
-// output's sole reader. An activation that cannot fuse (after the graph input, after a flatten,
-// or after a value read elsewhere) becomes a 1×1 max pool with that activation: on the int8 grid
-// it copies each value and clamps it, which is ReLU/ReLU6 exactly (docs/ONNX.md).
+// output's sole reader; an activation after a flatten acts on the map before it. An activation
+// that cannot fuse (after the graph input, or after a value read elsewhere) becomes a 1×1 max pool
+// with that activation: on the int8 grid it copies each value and clamps it, which is ReLU/ReLU6
+// exactly (docs/ONNX.md).
 import type { Activation, BatchNorm, ConvNode, DenseNode, GraphNode, PoolNode } from "../graph/ir.js";
 import { OnnxImportError } from "./errors.js";
 import { isFilterNode } from "../graph/shapes.js";
@@ -59,13 +60,16 @@ export function fuse(steps: readonly Step[], outputName: string): GraphNode[] {
     }
     const producer = producers.get(step.input);
     const sole = producer && readers.get(step.input) === 1 ? producer : undefined;
-    const target = foldTarget(step, sole, producer);
+    const target = sole?.op === "flatten" && step.fusion.kind === "activation"
+      ? activateBeforeFlatten(sole, step.fusion.activation, step, { nodes, producers, readers })
+      : foldTarget(step, sole, producer);
     if (target) {
       // The fused node takes over the output name of the op fused into it.
       target.output = step.output;
       producers.set(step.output, target);
     } else {
-      add(standaloneActivation(step));
+      if (step.fusion.kind !== "activation") throw new Error(`unreachable: ${step.fusion.kind} is folded or rejected`);
+      add(standaloneActivation(step.name, step.input, step.output, step.fusion.activation));
     }
   }
   return nodes;
@@ -97,25 +101,41 @@ function foldTarget(step: FusionStep, sole: GraphNode | undefined, producer: Gra
       return sole;
     }
     case "activation": {
-      // A flatten copies bytes and has no output clamp (docs/SPEC.md, RESHAPE).
-      if (!sole || sole.op === "flatten") return undefined;
+      if (!sole) return undefined;
       sole.activation = strongerActivation(sole.activation, fusion.activation);
       return sole;
     }
   }
 }
 
+/** The Graph nodes made so far, who made each value, and how many steps read it. */
+interface FuseContext {
+  nodes: GraphNode[];
+  producers: Map<string, GraphNode>;
+  readers: Map<string, number>;
+}
+
+/**
+ * An activation after a flatten (which copies bytes and has no output clamp, docs/SPEC.md,
+ * RESHAPE) acts on the map before it: it is element-wise, so the flatten then carries it. The
+ * map's producer takes it as its clamp when the flatten alone reads it; otherwise a standalone
+ * activation goes in front of the flatten. Returns the flatten, which takes the step's output.
+ */
+function activateBeforeFlatten(flatten: GraphNode, activation: Activation, step: FusionStep, context: FuseContext): GraphNode {
+  const map = flatten.inputs[0]!;
+  const producer = context.producers.get(map);
+  if (producer && producer.op !== "flatten" && context.readers.get(map) === 1) {
+    producer.activation = strongerActivation(producer.activation, activation);
+    return flatten;
+  }
+  const activated = standaloneActivation(step.name, map, `${map}.${step.name}`, activation);
+  context.nodes.splice(context.nodes.indexOf(flatten), 0, activated);
+  context.producers.set(activated.output, activated);
+  flatten.inputs[0] = activated.output;
+  return flatten;
+}
+
 /** An activation on its own: a 1×1 max pool, which keeps its input's grid and clamps. */
-function standaloneActivation(step: FusionStep): PoolNode {
-  if (step.fusion.kind !== "activation") throw new Error(`unreachable: ${step.fusion.kind} is folded or rejected`);
-  return {
-    op: "max_pool",
-    name: step.name,
-    inputs: [step.input],
-    output: step.output,
-    activation: step.fusion.activation,
-    kernel: [1, 1],
-    stride: [1, 1],
-    pads: [0, 0, 0, 0],
-  };
+function standaloneActivation(name: string, input: string, output: string, activation: Activation): PoolNode {
+  return { op: "max_pool", name, inputs: [input], output, activation, kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0] };
 }

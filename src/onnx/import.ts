@@ -3,8 +3,8 @@
 //      nodes whose shapes come from src/graph/shapes.ts, aliases, constants, and the BatchNorms,
 //      biases and activations to fuse;
 //   2. the fusion pass (src/onnx/fuse.ts) folds those into the nodes before them;
-//   3. the output is checked.
-// The ONNX graph is NCHW with batch 1; the Graph is NHWC (docs/ONNX.md).
+//   3. the output is checked, its ONNX rank recorded and a trailing flatten undone.
+// The ONNX graph is NCHW, batch first; the Graph is NHWC, for one sample (docs/ONNX.md).
 import type { Graph } from "../graph/ir.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { OnnxImportError } from "./errors.js";
@@ -13,7 +13,7 @@ import { graphInput, type ImportOptions } from "./graph_input.js";
 import { isStandardDomain, nodeName, OnnxNode } from "./node.js";
 import { CONVERTERS, SUPPORTED_OPS } from "./ops/index.js";
 import { decodeModel, int64ToNumber, type ModelProto, type NodeProto } from "./proto.js";
-import { ImportState } from "./state.js";
+import { ImportState, type ValueInfo } from "./state.js";
 import { readTensor } from "./tensors.js";
 
 export { ADDER_DOMAIN, ADDER_OPSET_VERSION, type ImportOptions };
@@ -23,7 +23,10 @@ export const SUPPORTED_STANDARD_OPS: readonly string[] = SUPPORTED_OPS.filter((o
 /** Ops of the com.addernet domain (opset version 1). */
 export const SUPPORTED_ADDER_OPS: readonly string[] = SUPPORTED_OPS.filter((op) => op.startsWith(`${ADDER_DOMAIN}.`)).map((op) => op.slice(ADDER_DOMAIN.length + 1));
 
-/** Import an ONNX model (bytes of a ModelProto) as a float Graph. Throws OnnxImportError. */
+/**
+ * Import an ONNX model (bytes of a ModelProto) as a float Graph for one sample. Throws
+ * OnnxImportError; what the import assumed (a batch of N imported as 1) goes to options.onWarning.
+ */
 export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Graph {
   const model = decodeModel(bytes);
   const graph = model.graph!;
@@ -31,15 +34,51 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Grap
   for (const tensor of graph.initializer ?? []) state.constants.set(tensor.name ?? "", readTensor(tensor, `initializer "${tensor.name ?? ""}"`));
   const input = graphInput(graph.input ?? [], (name) => state.constants.has(name), options);
   state.values.set(input.name, input.info);
+  state.batch = input.batch;
   const outputs = graph.output ?? [];
   if (outputs.length !== 1) throw new OnnxImportError(`the graph has ${outputs.length} outputs; exactly one is supported`);
 
   (graph.node ?? []).forEach((node, index) => convert(model, node, index, state));
 
-  const outputName = state.resolve(outputs[0]!.name ?? "");
-  if (!state.values.has(outputName)) throw new OnnxImportError(`graph output "${outputName}" is not computed by any node`);
+  const rawOutput = outputs[0]!.name ?? "";
+  const outputName = state.resolve(rawOutput);
+  const outputInfo = state.values.get(rawOutput) ?? state.values.get(outputName);
+  if (!outputInfo) throw new OnnxImportError(`graph output "${outputName}" is not computed by any node`);
   if (outputName === input.name) throw new OnnxImportError(`graph output "${outputName}" is the graph input: the graph has no supported ops`);
-  return { inputName: input.name, inputShape: input.info.shape, nodes: fuse(state.steps, outputName), outputName };
+  const imported = { inputName: input.name, inputShape: input.info.shape, nodes: fuse(state.steps, outputName), outputName };
+  return withOutputInOnnxOrder(imported, outputInfo);
+}
+
+/**
+ * The graph with its output's ONNX rank (Graph.outputRank). A graph ending in a flatten of a map
+ * with C > 1 and H·W > 1 would give the values in NHWC order; its output becomes the map itself
+ * instead, with rank 2, which says "flattened in (c, h, w) order" (src/io/layout.ts turns it into
+ * ONNX's vector). The flatten goes (unless other nodes read it) and the map's producer takes the
+ * output's name (unless other nodes read the map); a flatten of the graph input becomes a copy.
+ */
+function withOutputInOnnxOrder(graph: Graph, info: ValueInfo): Graph {
+  if (!info.flattenedFrom) return { ...graph, outputRank: info.rank };
+  const flatten = graph.nodes.find((node) => node.output === graph.outputName);
+  const readElsewhere = graph.nodes.some((node) => node.inputs.includes(graph.outputName));
+  if (flatten?.op !== "flatten" || flatten.shape || (flatten.inputs[0] === graph.inputName && readElsewhere)) {
+    const after = flatten ? `${flatten.op} node "${flatten.name}"` : "the graph input";
+    throw new OnnxImportError(
+      `graph output "${graph.outputName}" holds a flattened map in NHWC order after ${after}; supported: a graph that ends with the Flatten (or Reshape) itself`,
+    );
+  }
+  const map = flatten.inputs[0]!;
+  if (map === graph.inputName) {
+    flatten.shape = { ...graph.inputShape };
+    return { ...graph, outputRank: 2 };
+  }
+  // The flatten stays for its other readers; the map is the output.
+  if (readElsewhere) return { ...graph, outputName: map, outputRank: 2 };
+  const nodes = graph.nodes.filter((node) => node !== flatten);
+  // The map's producer writes the output under its ONNX name, unless other nodes read the map.
+  const producer = nodes.find((node) => node.output === map)!;
+  if (nodes.some((node) => node.inputs.includes(map))) return { ...graph, nodes, outputName: map, outputRank: 2 };
+  producer.output = graph.outputName;
+  return { ...graph, nodes, outputRank: 2 };
 }
 
 function convert(model: ModelProto, proto: NodeProto, index: number, state: ImportState): void {

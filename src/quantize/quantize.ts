@@ -3,9 +3,9 @@
 // the planner (src/plan) places them, and src/pipeline.ts runs the stages in order.
 
 import type { Graph, GraphNode, PoolNode, Shape } from "../graph/ir.js";
-import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
+import { graphOutputRank, inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
 import { TRAIT_KEEPS_GRID, TRAIT_POOL, TRAIT_TWO_INPUTS } from "../format/constants.js";
-import type { Geometry, QModel, QOp, QTensor } from "../format/model.js";
+import { type Geometry, outputRankFlags, type QModel, type QOp, type QTensor } from "../format/model.js";
 import { has, isAdder, kindOfGraphOp } from "../ops/table.js";
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
 import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
@@ -123,7 +123,8 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
     return op;
   });
 
-  const model: QModel = { tensors, ops, input: tensorIndex.get(graph.inputName)!, output: tensorIndex.get(graph.outputName)!, activationBytes: 0 };
+  const flags = outputRankFlags(graphOutputRank(graph));
+  const model: QModel = { tensors, ops, input: tensorIndex.get(graph.inputName)!, output: tensorIndex.get(graph.outputName)!, activationBytes: 0, ...(flags !== 0 && { flags }) };
   return { model, report, ranges, grids };
 }
 

@@ -55,11 +55,15 @@ describe("ONNX import errors", () => {
     );
   });
 
-  it("resolves a dynamic batch dim to 1 unless asked not to", () => {
+  it("resolves a dynamic batch dim, and a fixed batch N > 1 with a warning, to 1 unless asked not to", () => {
     const bytes = model({ nodes: [conv("c", "w")], inputDims: ["batch", 1, 4, 4] });
     expect(importOnnx(bytes).inputShape).toEqual({ height: 4, width: 4, channels: 1 });
     expect(() => importOnnx(bytes, { dynamicBatch: "error" })).toThrow('graph input "input" dim 0 is dynamic (dim_param "batch")');
-    expect(importError(model({ nodes: [conv("c", "w")], inputDims: [4, 1, 4, 4] }))).toContain("batch dimension 4; only batch 1");
+    const warnings: string[] = [];
+    const batch4 = model({ nodes: [conv("c", "w")], inputDims: [4, 1, 4, 4] });
+    expect(importOnnx(batch4, { onWarning: (w) => warnings.push(w) }).inputShape).toEqual({ height: 4, width: 4, channels: 1 });
+    expect(warnings).toEqual(['graph input "input" has a fixed batch of 4: imported as a model of one sample (run it on each sample)']);
+    expect(() => importOnnx(batch4, { fixedBatch: "error" })).toThrow('graph input "input" has batch dimension 4; only batch 1 is supported');
   });
 
   it("rejects a Clip range other than ReLU/ReLU6", () => {
@@ -114,7 +118,17 @@ describe("ONNX import errors", () => {
           initializers: [int64Tensor("shape", [2], [2, -1])],
         }),
       ),
-    ).toBe('Reshape (node "r"): reshape of [1, 1, 4, 4] to [2, -1] is not supported; only flattening to [1, -1] or [1, 16]');
+    ).toBe('Reshape (node "r"): reshape of [1, 1, 4, 4] to [2, 8] mixes samples of the batch; only reshapes of each sample ([1, …]) are supported');
+    expect(
+      importError(
+        model({
+          nodes: [{ op: "Reshape", name: "r", inputs: ["input", "shape"], outputs: ["y"] }],
+          initializers: [int64Tensor("shape", [3], [1, 4, 4])],
+        }),
+      ),
+    ).toBe(
+      'Reshape (node "r"): [1, 1, 4, 4] to [1, 4, 4] would move values across channels; supported: flattening, and reshapes that keep the channels and the order of positions (e.g. [1, C, L] and [1, C, 1, L] or [1, C, L, 1])',
+    );
     expect(importError(model({ nodes: [{ op: "Conv", name: "dyn", inputs: ["input", "input"], outputs: ["y"] }] }))).toBe(
       'Conv (node "dyn"): input 1 "input" (weights) is computed by the graph; it must be an initializer',
     );

@@ -7,10 +7,12 @@ import { add } from "./add.js";
 import { batchNormalization } from "./batch_norm.js";
 import { constant } from "./constant.js";
 import { conv } from "./conv.js";
-import { flatten, reshape } from "./flatten.js";
 import { adderGemm, gemm, matMul } from "./gemm.js";
 import { identity } from "./identity.js";
 import { globalAveragePool, pool } from "./pool.js";
+import { reduceMean } from "./reduce_mean.js";
+import { flatten, reshape, squeeze, unsqueeze } from "./reshape.js";
+import { transpose } from "./transpose.js";
 
 export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Converter>([
   ["Conv", conv("conv2d")],
@@ -23,8 +25,12 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Conver
   ["AveragePool", pool("avg_pool")],
   ["GlobalAveragePool", globalAveragePool],
   ["Add", add],
+  ["ReduceMean", reduceMean],
   ["Flatten", flatten],
   ["Reshape", reshape],
+  ["Squeeze", squeeze],
+  ["Unsqueeze", unsqueeze],
+  ["Transpose", transpose],
   ["Identity", identity],
   ["Constant", constant],
   [`${ADDER_DOMAIN}.AdderConv`, conv("adder_conv2d")],
