@@ -3,8 +3,9 @@
 // blocks and the inline `node firmware/scripts/measure.mjs …` commands above the figures,
 // in document order (a later command may use an earlier one's files).
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { constants } from "node:os";
 import { join } from "node:path";
 import { firmwareUnavailable, IN_CI, lockedArgv, ROOT } from "./helpers.js";
 
@@ -38,6 +39,18 @@ export function docCommands(doc: string): DocCommand[] {
   return commands;
 }
 
+/** Run a command to its end; its exit status and its stdout and stderr together. */
+function runAsync(file: string, argv: string[]): Promise<{ status: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { cwd: ROOT });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ status: code ?? 128 + (signal ? constants.signals[signal] : 0), output }));
+  });
+}
+
 const reason = firmwareUnavailable(true);
 const COMMANDS = DOCS.flatMap(docCommands).filter((c) => !ALREADY_RUN.some((p) => p.test(c.command)));
 
@@ -48,10 +61,12 @@ describe("the firmware docs' commands", () => {
   });
 
   describe.skipIf(reason !== undefined && !IN_CI)("run", () => {
-    it.each(COMMANDS)("$doc:$line $command", ({ command, exit }) => {
+    // asynchronous: a measure.mjs command runs for a minute or more, and a worker that blocks
+    // that long stops answering the test runner
+    it.each(COMMANDS)("$doc:$line $command", async ({ command, exit }) => {
       const [file, argv] = lockedArgv(["bash", "-c", command]);
-      const r = spawnSync(file, argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
-      expect(r.status, `${command}\n${r.stdout}${r.stderr}`).toBe(exit);
+      const r = await runAsync(file, argv);
+      expect(r.status, `${command}\n${r.output}`).toBe(exit);
     }, 900_000);
   });
 });
