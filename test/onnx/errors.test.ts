@@ -109,7 +109,7 @@ describe("ONNX import errors", () => {
 
   it("rejects grouped convolutions, non-flatten reshapes and dynamic weights", () => {
     expect(importError(model({ nodes: [{ ...conv("g", "w"), attrs: { group: 2 } }] }))).toBe(
-      'Conv (node "g"): group = 2 is not supported (only group = 1)',
+      'Conv (node "g"): group = 2 does not divide the 1 input and 2 output channels',
     );
     expect(
       importError(

@@ -273,3 +273,27 @@ describe("the output in ONNX's order", () => {
     expect(importError(spec("conv"))).toBe('Add (node "sum"): inputs "a" and "b" are flattened from maps of different channels or sizes, so their values are in different orders');
   });
 });
+
+describe("grouped convolutions", () => {
+  it("imports a grouped Conv as a convolution over every channel, zero outside each output's group; refuses it for AdderConv", () => {
+    const [C, M, G, L] = [4, 6, 2, 7];
+    const w = ramp(M * (C / G) * 3, 17);
+    const spec = (op: string, domain = ""): ModelSpec => ({
+      inputDims: [1, C, L],
+      outputName: "y",
+      nodes: [{ op, domain, name: "g", inputs: ["input", "w"], outputs: ["y"], attrs: { kernel_shape: [3], group: G } }],
+      initializers: [floatTensor("w", [M, C / G, 3], w)],
+    });
+    const graph = importOnnx(buildModel(spec("Conv")));
+    expect((graph.nodes[0] as ConvNode).weights.length).toBe(M * C * 3);
+    const x = ramp(C * L, 18);
+    // Output m reads the C/G input channels of its group.
+    const expected = Array.from({ length: M }, (_, m) => {
+      const first = Math.floor(m / (M / G)) * (C / G);
+      const inGroup = x.slice(first * L, (first + C / G) * L);
+      return conv1d(inGroup, C / G, L, w.slice(m * (C / G) * 3, (m + 1) * (C / G) * 3), 1, 3, { pad: 0, stride: 1, dilation: 1 });
+    }).flat();
+    expectClose(runNchw(graph, x, graph.inputShape, { channels: M, height: 1, width: L - 2 }), expected);
+    expect(importError(spec("AdderConv", "com.addernet"))).toBe('AdderConv (node "g"): group = 2 is not supported for AdderConv (only group = 1)');
+  });
+});
