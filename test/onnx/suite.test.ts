@@ -28,9 +28,9 @@ describe("the ONNX import suite", () => {
     }
   });
 
-  it("matches Conv2d, Conv1d, the pools, Linear with and without bias, a trailing Flatten and ReduceMean, all exported with a batch > 1 where PyTorch did", () => {
+  it("matches Conv2d, Conv1d (grouped too), the pools, Linear with and without bias, a trailing Flatten and ReduceMean, all exported with a batch > 1 where PyTorch did", () => {
     const names = [
-      "test_Conv2d", "test_Conv2d_padding", "test_Conv1d", "test_Conv1d_stride", "test_AvgPool1d", "test_MaxPool1d", "test_MaxPool2d",
+      "test_Conv2d", "test_Conv2d_padding", "test_Conv2d_groups", "test_Conv1d", "test_Conv1d_stride", "test_Conv1d_groups", "test_AvgPool1d", "test_MaxPool1d", "test_MaxPool2d",
       "test_Linear", "test_Linear_no_bias", "test_ReLU", "test_operator_flatten", "test_operator_reduced_mean", "test_operator_conv",
     ];
     for (const name of names) expect(byName(name).status, name).toBe("matched");
