@@ -5,7 +5,7 @@
 //   2. the fusion pass (src/onnx/fuse.ts) folds those into the nodes before them;
 //   3. the output is checked, its ONNX rank recorded and a trailing flatten undone.
 // The ONNX graph is NCHW, batch first; the Graph is NHWC, for one sample (docs/ONNX.md).
-import type { Graph } from "../graph/ir.js";
+import type { Graph, GraphNode } from "../graph/ir.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { OnnxImportError } from "./errors.js";
 import { fuse } from "./fuse.js";
@@ -50,35 +50,40 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Grap
 }
 
 /**
- * The graph with its output's ONNX rank (Graph.outputRank). A graph ending in a flatten of a map
- * with C > 1 and H·W > 1 would give the values in NHWC order; its output becomes the map itself
- * instead, with rank 2, which says "flattened in (c, h, w) order" (src/io/layout.ts turns it into
- * ONNX's vector). The flatten goes (unless other nodes read it) and the map's producer takes the
- * output's name (unless other nodes read the map); a flatten of the graph input becomes a copy.
+ * The graph with its output's ONNX rank (Graph.outputRank). An output flattened from a map with
+ * C > 1 and H·W > 1 holds its values in NHWC order; it becomes the map (with rank 2, "flattened
+ * in (c, h, w) order": src/io/layout.ts gives ONNX's vector back):
+ *   * when the graph ends with the flatten itself, the map is the output: the flatten goes and
+ *     the map's producer takes the output's name (a flatten of the graph input becomes a copy);
+ *   * otherwise (after an add of flattened vectors, say) a copy at the end gives the vector the
+ *     map's shape again: the same bytes, which are the map's NHWC bytes.
  */
 function withOutputInOnnxOrder(graph: Graph, info: ValueInfo): Graph {
   if (!info.flattenedFrom) return { ...graph, outputRank: info.rank };
-  const flatten = graph.nodes.find((node) => node.output === graph.outputName);
-  const readElsewhere = graph.nodes.some((node) => node.inputs.includes(graph.outputName));
-  if (flatten?.op !== "flatten" || flatten.shape || (flatten.inputs[0] === graph.inputName && readElsewhere)) {
-    const after = flatten ? `${flatten.op} node "${flatten.name}"` : "the graph input";
-    throw new OnnxImportError(
-      `graph output "${graph.outputName}" holds a flattened map in NHWC order after ${after}; supported: a graph that ends with the Flatten (or Reshape) itself`,
-    );
+  const producer = graph.nodes.find((node) => node.output === graph.outputName)!;
+  const readers = (value: string) => graph.nodes.filter((node) => node.inputs.includes(value)).length;
+  if (producer.op === "flatten" && !producer.shape && readers(graph.outputName) === 0) {
+    const map = producer.inputs[0]!;
+    if (map === graph.inputName) {
+      producer.shape = { ...graph.inputShape };
+      return { ...graph, outputRank: 2 };
+    }
+    const nodes = graph.nodes.filter((node) => node !== producer);
+    // The map's producer writes the output under its ONNX name, unless other nodes read the map.
+    if (readers(map) > 1) return { ...graph, nodes, outputName: map, outputRank: 2 };
+    nodes.find((node) => node.output === map)!.output = graph.outputName;
+    return { ...graph, nodes, outputRank: 2 };
   }
-  const map = flatten.inputs[0]!;
-  if (map === graph.inputName) {
-    flatten.shape = { ...graph.inputShape };
-    return { ...graph, outputRank: 2 };
-  }
-  // The flatten stays for its other readers; the map is the output.
-  if (readElsewhere) return { ...graph, outputName: map, outputRank: 2 };
-  const nodes = graph.nodes.filter((node) => node !== flatten);
-  // The map's producer writes the output under its ONNX name, unless other nodes read the map.
-  const producer = nodes.find((node) => node.output === map)!;
-  if (nodes.some((node) => node.inputs.includes(map))) return { ...graph, nodes, outputName: map, outputRank: 2 };
-  producer.output = graph.outputName;
-  return { ...graph, nodes, outputRank: 2 };
+  // The copy writes the output's ONNX name unless other nodes read the vector under it.
+  const shared = readers(graph.outputName) > 0;
+  const vector = shared ? graph.outputName : `${graph.outputName}.nhwc`;
+  const output = shared ? `${graph.outputName}.map` : graph.outputName;
+  producer.output = vector;
+  const names = new Set(graph.nodes.map((node) => node.name));
+  let name = `${producer.name}_as_map`;
+  for (let n = 1; names.has(name); n++) name = `${producer.name}_as_map_${n}`;
+  const copy: GraphNode = { op: "flatten", name, inputs: [vector], output, activation: "none", shape: { ...info.flattenedFrom } };
+  return { ...graph, nodes: [...graph.nodes, copy], outputName: output, outputRank: 2 };
 }
 
 function convert(model: ModelProto, proto: NodeProto, index: number, state: ImportState): void {

@@ -249,6 +249,31 @@ describe("the output in ONNX's order", () => {
     expect([model.info.flags, model.outputDims(), model.outputDims("nhwc")]).toEqual([undefined, [1, M, H, W], [1, H, W, M]]);
   });
 
+  it("an output flattened from a map but not by the last node: a copy at the end gives it the map's shape again, flagged flattened", () => {
+    const graph = importOnnx(
+      buildModel({
+        inputDims: [1, 2, 3, 2],
+        outputName: "y",
+        nodes: [
+          { op: "Flatten", name: "f1", inputs: ["input"], outputs: ["a"] },
+          { op: "Relu", name: "relu", inputs: ["input"], outputs: ["r"] },
+          { op: "Flatten", name: "f2", inputs: ["r"], outputs: ["b"] },
+          { op: "Add", name: "sum", inputs: ["a", "b"], outputs: ["y"] },
+        ],
+      }),
+    );
+    expect(graph.nodes.map((n) => [n.op, n.output, (n as FlattenNode).shape])).toEqual([
+      ["flatten", "a", undefined],
+      ["max_pool", "r", undefined],
+      ["flatten", "b", undefined],
+      ["add", "y.nhwc", undefined],
+      ["flatten", "y", { height: 3, width: 2, channels: 2 }],
+    ]);
+    expect([graph.outputName, graph.outputRank]).toEqual(["y", 2]);
+    const x = ramp(12, 19);
+    expectClose(runNchw(graph, x, graph.inputShape, { channels: 2, height: 3, width: 2 }), x.map((v) => v + Math.max(v, 0)));
+  });
+
   it("adds of vectors flattened from maps of one order keep it for the Gemm after them; of two orders, they are refused", () => {
     const spec = (second: "reshape" | "conv"): ModelSpec => ({
       inputDims: [1, 2, 3, 2],
