@@ -3,7 +3,8 @@
 //
 //   1. kernel module sizes (goal ≤ 16 KiB each, never above 24 KiB)
 //   2. single adder conv layers vs our own int8 multiply conv on the same shapes, both builds:
-//      G ops/s (ops = output pixels × filters × taps), adder/multiply time (goal ≤ 1.0×)
+//      G ops/s (ops = output pixels × filters × taps), adder/multiply time (goal ≤ 1.0×); the
+//      same for depthwise 3×3 layers, and their time against the dense layer of the same map
 //   3. ResNet-20 (CIFAR shapes): latency of both Node builds, SIMD/scalar speedup (goal ≥ 10×),
 //      arena peak vs the planner's lower bound, model file overhead beyond weights and biases
 //   4. latency of ResNet-20 and the digits model on every installed runtime, with the ratio to
@@ -23,9 +24,10 @@ import { buildModelModule, moduleBudget } from "../src/modulegen/index.js";
 import { harnessMemory } from "../src/runtime/index.js";
 import { kernelWasmPath } from "../src/runtime/kernel.js";
 import { DIGITS_DIR } from "../src/models/digits.js";
+import { isAdder } from "../src/ops/table.js";
 import { compileGraph, compileOnnxFile } from "../src/pipeline.js";
 import { benchFirmware, formatFirmwareBench } from "./firmware.js";
-import { benchOps, benchResNet20, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
+import { benchOps, benchResNet20, DEPTHWISE_SHAPES, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
 
 const json = process.argv.includes("--json");
 const quick = process.argv.includes("--quick");
@@ -57,8 +59,8 @@ function digits(): Uint8Array {
 }
 
 function ratio(results: OpBenchResult[], shape: string, build: string): number {
-  const get = (kind: string) => results.find((r) => r.shape === shape && r.build === build && r.kind === kind)!.ms;
-  return get("adder_conv2d") / get("conv2d");
+  const get = (adder: boolean) => results.find((r) => r.shape === shape && r.build === build && isAdder(r.kind) === adder)!.ms;
+  return get(true) / get(false);
 }
 
 interface MemoryRow {
@@ -104,8 +106,8 @@ async function main(): Promise<void> {
   for (const [name, bytes] of Object.entries(sizes)) log(`${name.padEnd(26)} ${bytes} bytes (${(bytes / KIB).toFixed(1)} KiB)`);
 
   progress("timing single conv layers…");
-  const ops = await benchOps([YARDSTICK, ...RESNET20_SHAPES]);
-  log("\n== adder conv vs int8 multiply conv, same shape (goal adder/mult ≤ 1.0x)");
+  const ops = await benchOps([YARDSTICK, ...RESNET20_SHAPES, ...DEPTHWISE_SHAPES]);
+  log("\n== adder conv vs int8 multiply conv, same shape (goal adder/mult ≤ 1.0x); depthwise (dw) beside dense");
   log(formatOpBench(ops));
   const adderSimd = ops.filter((r) => r.kind === "adder_conv2d" && r.build === "simd" && r.shape !== YARDSTICK.name);
 
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({
       moduleSizes: sizes,
       ops,
-      adderVsMultiply: Object.fromEntries([YARDSTICK, ...RESNET20_SHAPES].map((s) => [s.name, { simd: ratio(ops, s.name, "simd"), scalar: ratio(ops, s.name, "scalar") }])),
+      adderVsMultiply: Object.fromEntries([YARDSTICK, ...RESNET20_SHAPES, ...DEPTHWISE_SHAPES].map((s) => [s.name, { simd: ratio(ops, s.name, "simd"), scalar: ratio(ops, s.name, "scalar") }])),
       resnet20: {
         simdMs: resnetMs.simd,
         scalarMs: resnetMs.scalar,

@@ -17,7 +17,7 @@ import {
   O_STRIDE_W, O_DILATION_H, O_DILATION_W, O_PAD_TOP, O_PAD_LEFT, O_PAD_BOTTOM, O_PAD_RIGHT,
   O_ACT_MIN, O_ACT_MAX, O_SHIFT, O_RESERVED1, O_WEIGHTS, O_BIAS, O_MULT, O_RESERVED2,
   TRAIT_FILTERS, TRAIT_TO_1X1, TRAIT_WINDOW, TRAIT_POOL, TRAIT_KEEPS_GRID, TRAIT_REQUANTIZES,
-  TRAIT_TWO_INPUTS, TRAIT_ELEMENTS, SHIFT_MIN, SHIFT_MAX,
+  TRAIT_TWO_INPUTS, TRAIT_ELEMENTS, TRAIT_DEPTHWISE, SHIFT_MIN, SHIFT_MAX,
   STATUS_OK, STATUS_TRUNCATED, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_FLAGS,
   STATUS_BAD_CRC, STATUS_BAD_LAYOUT, STATUS_BAD_TENSOR, STATUS_BAD_OP, STATUS_SHAPE_MISMATCH,
   STATUS_PARAM_OUT_OF_RANGE, STATUS_ARENA_TOO_SMALL, STATUS_BAD_QUANT, STATUS_BAD_GRAPH,
@@ -28,7 +28,7 @@ import { STREAMED, readModel } from "./source";
 import { setModel, clearModel, clearOpSlots, keepIoRecords, IO_RECORDS_BYTES, OP_SLOT, TENSOR_SLOTS } from "./state";
 import { has, opTraits } from "./ops";
 import { minScratchBytes } from "../ops/filter_blocks";
-import { WINDOW, WINDOW_BYTES } from "../ops/segment";
+import { WINDOW, WINDOW_BYTES } from "../ops/scratch";
 
 /** Byte offset (within the model) of the field that failed the last load, else -1. */
 export let errorOffset: i32 = -1;
@@ -303,7 +303,7 @@ function checkOp(op: usize, at: u64): i32 {
     const n = <u64>load<u16>(to + T_CHANNELS);
     const perFilter = has(traits, TRAIT_TO_1X1)
       ? tensorElems(t0) // dense: one filter over the whole input
-      : <u64>kh * <u64>kw * <u64>load<u16>(t0 + T_CHANNELS);
+      : <u64>kh * <u64>kw * (has(traits, TRAIT_DEPTHWISE) ? 1 : <u64>load<u16>(t0 + T_CHANNELS));
     if (!paramFits(load<u32>(op + O_WEIGHTS), n * perFilter)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_WEIGHTS);
     if (!paramFits(load<u32>(op + O_BIAS), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_BIAS);
     if (!paramFits(load<u32>(op + O_MULT), n * 4)) return fail(STATUS_PARAM_OUT_OF_RANGE, at + O_MULT);
@@ -331,7 +331,8 @@ function checkShape(op: usize, traits: i32, t0: usize, t1: usize, at1: u64, to: 
     return tensorElems(to) != tensorElems(t0) ? fail(STATUS_SHAPE_MISMATCH, atOut + T_HEIGHT) : STATUS_OK;
   }
   const oc = <i32>load<u16>(to + T_CHANNELS);
-  const c = has(traits, TRAIT_FILTERS) ? oc : <i32>load<u16>(t0 + T_CHANNELS); // any number of filters
+  // any number of filters, but one per input channel for a depthwise op
+  const c = has(traits, TRAIT_FILTERS) && !has(traits, TRAIT_DEPTHWISE) ? oc : <i32>load<u16>(t0 + T_CHANNELS);
   let h = <i32>load<u16>(t0 + T_HEIGHT), w = <i32>load<u16>(t0 + T_WIDTH);
   if (has(traits, TRAIT_TO_1X1)) {
     h = 1;

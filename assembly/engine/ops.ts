@@ -3,9 +3,10 @@
 // kernel and the host reader judge an op by the same description.
 import {
   OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL, OP_AVG_POOL, OP_GLOBAL_AVG_POOL,
-  OP_ADD, OP_RESHAPE,
+  OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D,
   OP_CONV2D_TRAITS, OP_ADDER_CONV2D_TRAITS, OP_DENSE_TRAITS, OP_ADDER_DENSE_TRAITS, OP_MAX_POOL_TRAITS,
   OP_AVG_POOL_TRAITS, OP_GLOBAL_AVG_POOL_TRAITS, OP_ADD_TRAITS, OP_RESHAPE_TRAITS,
+  OP_DEPTHWISE_CONV2D_TRAITS, OP_ADDER_DEPTHWISE_CONV2D_TRAITS,
 } from "../../src/format/constants";
 
 /** The traits of `code`, or 0 for an unknown opcode (every known op has at least one trait). */
@@ -20,6 +21,8 @@ export function opTraits(code: i32): i32 {
     case OP_GLOBAL_AVG_POOL: return OP_GLOBAL_AVG_POOL_TRAITS;
     case OP_ADD: return OP_ADD_TRAITS;
     case OP_RESHAPE: return OP_RESHAPE_TRAITS;
+    case OP_DEPTHWISE_CONV2D: return OP_DEPTHWISE_CONV2D_TRAITS;
+    case OP_ADDER_DEPTHWISE_CONV2D: return OP_ADDER_DEPTHWISE_CONV2D_TRAITS;
     default: return 0;
   }
 }

@@ -1,11 +1,12 @@
 // invoke(): run the loaded model's ops in table order.
 import {
-  O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL,
-  OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
+  O_OPCODE, OP_CONV2D, OP_ADDER_CONV2D, OP_DENSE, OP_ADDER_DENSE, OP_MAX_POOL, OP_AVG_POOL,
+  OP_GLOBAL_AVG_POOL, OP_ADD, OP_RESHAPE, OP_DEPTHWISE_CONV2D, OP_ADDER_DEPTHWISE_CONV2D,
+  STATUS_OK, STATUS_NOT_LOADED, STATUS_READ_FAILED,
 } from "../../src/format/constants";
 import { loaded, opCount, fetchOp, clearOpSlots } from "./state";
 import { STREAMED } from "./source";
-import { convLike } from "../ops/conv_common";
+import { convLike } from "../ops/conv";
 import { pool2d, globalAvgPool } from "../ops/pool";
 import { add } from "../ops/add";
 import { reshape } from "../ops/reshape";
@@ -26,7 +27,9 @@ function runOps(): i32 {
       case OP_CONV2D:
       case OP_ADDER_CONV2D:
       case OP_DENSE:
-      case OP_ADDER_DENSE: {
+      case OP_ADDER_DENSE:
+      case OP_DEPTHWISE_CONV2D:
+      case OP_ADDER_DEPTHWISE_CONV2D: {
         const status = convLike(op);
         if (status != STATUS_OK) return status;
         break;

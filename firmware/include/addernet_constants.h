@@ -95,10 +95,12 @@
 #define ADDERNET_OP_GLOBAL_AVG_POOL (7)
 #define ADDERNET_OP_ADD (8)
 #define ADDERNET_OP_RESHAPE (9)
-#define ADDERNET_OP_LAST (9)
+#define ADDERNET_OP_DEPTHWISE_CONV2D (10)
+#define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D (11)
+#define ADDERNET_OP_LAST (11)
 
 /* ---- op traits: how each opcode's record is read and checked (bit flags) --- */
-/* src/format/ops.ts describes each op with these; the kernel's loader checks records by them */
+/* src/ops/table.ts describes each op with these; the kernel's loader checks records by them */
 /* (assembly/engine/ops.ts), so an op is what its traits say on both sides. */
 /** Fields 24/28/32 are the weights, bias and mult arrays of its filters (conv-like ops). */
 #define ADDERNET_TRAIT_FILTERS (1)
@@ -118,8 +120,13 @@
 #define ADDERNET_TRAIT_TWO_INPUTS (128)
 /** Only the element count of the output is fixed (a reshape). */
 #define ADDERNET_TRAIT_ELEMENTS (256)
+/**
+ * With FILTERS: one filter per channel, output channel c reading input channel c alone (output
+ * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
+ */
+#define ADDERNET_TRAIT_DEPTHWISE (512)
 
-/* Each opcode's traits (a test checks them against src/format/ops.ts). */
+/* Each opcode's traits (a test checks them against src/ops/table.ts). */
 /** FILTERS | WINDOW | REQUANTIZES */
 #define ADDERNET_OP_CONV2D_TRAITS (73)
 /** FILTERS | ADDER | WINDOW | REQUANTIZES */
@@ -138,6 +145,10 @@
 #define ADDERNET_OP_ADD_TRAITS (192)
 /** KEEPS_GRID | ELEMENTS */
 #define ADDERNET_OP_RESHAPE_TRAITS (288)
+/** FILTERS | WINDOW | REQUANTIZES | DEPTHWISE */
+#define ADDERNET_OP_DEPTHWISE_CONV2D_TRAITS (585)
+/** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
+#define ADDERNET_OP_ADDER_DEPTHWISE_CONV2D_TRAITS (587)
 
 /** Requantization shifts lie in [SHIFT_MIN, SHIFT_MAX]. */
 #define ADDERNET_SHIFT_MIN (1)

@@ -97,10 +97,12 @@ export const OP_AVG_POOL = 6;
 export const OP_GLOBAL_AVG_POOL = 7;
 export const OP_ADD = 8;
 export const OP_RESHAPE = 9;
-export const OP_LAST = 9;
+export const OP_DEPTHWISE_CONV2D = 10;
+export const OP_ADDER_DEPTHWISE_CONV2D = 11;
+export const OP_LAST = 11;
 
 // ---- op traits: how each opcode's record is read and checked (bit flags) ---
-// src/format/ops.ts describes each op with these; the kernel's loader checks records by them
+// src/ops/table.ts describes each op with these; the kernel's loader checks records by them
 // (assembly/engine/ops.ts), so an op is what its traits say on both sides.
 /** Fields 24/28/32 are the weights, bias and mult arrays of its filters (conv-like ops). */
 export const TRAIT_FILTERS = 1;
@@ -120,8 +122,13 @@ export const TRAIT_REQUANTIZES = 64;
 export const TRAIT_TWO_INPUTS = 128;
 /** Only the element count of the output is fixed (a reshape). */
 export const TRAIT_ELEMENTS = 256;
+/**
+ * With FILTERS: one filter per channel, output channel c reading input channel c alone (output
+ * channels = input channels); its weights are stored [i][j][c] (docs/FORMAT.md).
+ */
+export const TRAIT_DEPTHWISE = 512;
 
-// Each opcode's traits (a test checks them against src/format/ops.ts).
+// Each opcode's traits (a test checks them against src/ops/table.ts).
 /** FILTERS | WINDOW | REQUANTIZES */
 export const OP_CONV2D_TRAITS = 73;
 /** FILTERS | ADDER | WINDOW | REQUANTIZES */
@@ -140,6 +147,10 @@ export const OP_GLOBAL_AVG_POOL_TRAITS = 36;
 export const OP_ADD_TRAITS = 192;
 /** KEEPS_GRID | ELEMENTS */
 export const OP_RESHAPE_TRAITS = 288;
+/** FILTERS | WINDOW | REQUANTIZES | DEPTHWISE */
+export const OP_DEPTHWISE_CONV2D_TRAITS = 585;
+/** FILTERS | ADDER | WINDOW | REQUANTIZES | DEPTHWISE */
+export const OP_ADDER_DEPTHWISE_CONV2D_TRAITS = 587;
 
 /** Requantization shifts lie in [SHIFT_MIN, SHIFT_MAX]. */
 export const SHIFT_MIN = 1;

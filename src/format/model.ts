@@ -13,7 +13,9 @@ export type OpKind =
   | "avg_pool"
   | "global_avg_pool"
   | "add"
-  | "reshape";
+  | "reshape"
+  | "depthwise_conv2d"
+  | "adder_depthwise_conv2d";
 
 /** An int8 NHWC activation tensor (batch 1) on the grid x = scale·(q − zeroPoint). */
 export interface QTensor {
@@ -52,7 +54,7 @@ export interface QOp extends Geometry {
   actMax: number;
   /** Requantization shift (conv-like ops and add), 0 otherwise. */
   shift: number;
-  /** Conv-like ops: weights [n][i][j][c] (dense: [n][k]). */
+  /** Conv-like ops: weights [n][i][j][c] (dense: [n][k]; depthwise: [i][j][c], channel fastest). */
   weights?: Int8Array;
   /** Conv-like ops: per output channel. */
   bias?: Int32Array;

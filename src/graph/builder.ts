@@ -32,6 +32,9 @@ export interface ConvOptions extends NodeOptions {
   batchNorm?: BatchNorm;
 }
 
+/** A depthwise convolution's options: weights [C][1][kh][kw], one filter per input channel. */
+export type DepthwiseOptions = Omit<ConvOptions, "outChannels">;
+
 export interface DenseOptions extends NodeOptions {
   /** [outFeatures][inFeatures], inputs in NHWC order. */
   weights: Float32Array;
@@ -84,6 +87,15 @@ export class GraphBuilder {
 
   adderConv2d(x: string, o: ConvOptions): string {
     return this.addConv("adder_conv2d", x, o);
+  }
+
+  /** One filter per channel of `x` (weights [C][1][kh][kw]): outChannels is x's channel count. */
+  depthwiseConv2d(x: string, o: DepthwiseOptions): string {
+    return this.addConv("depthwise_conv2d", x, { ...o, outChannels: this.shapeOf(x).channels });
+  }
+
+  adderDepthwiseConv2d(x: string, o: DepthwiseOptions): string {
+    return this.addConv("adder_depthwise_conv2d", x, { ...o, outChannels: this.shapeOf(x).channels });
   }
 
   dense(x: string, o: DenseOptions): string {

@@ -10,7 +10,7 @@ import { channelAffine } from "./affine.js";
 import type { Activation, ConvNode, DenseNode, GraphNode, PoolNode, Shape } from "./ir.js";
 import { oihwToOhwi } from "./layout.js";
 import { isDenseNode, shapeSize } from "./shapes.js";
-import { isAdder, kindOfGraphOp } from "../ops/table.js";
+import { isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 
 export function applyActivation(v: number, activation: Activation): number {
   if (activation === "relu") return v > 0 ? v : 0;
@@ -18,7 +18,7 @@ export function applyActivation(v: number, activation: Activation): number {
   return v;
 }
 
-/** Raw window sums (before bias/BatchNorm/activation) of a conv or adder conv, HWC. */
+/** Raw window sums (before bias/BatchNorm/activation) of a conv or adder conv (depthwise or not), HWC. */
 function convRaw(node: ConvNode, x: Float32Array, xs: Shape, os: Shape): Float64Array {
   const { height: H, width: W, channels: C } = xs;
   const N = node.outChannels;
@@ -26,7 +26,10 @@ function convRaw(node: ConvNode, x: Float32Array, xs: Shape, os: Shape): Float64
   const [sh, sw] = node.stride;
   const [dh, dw] = node.dilation;
   const [pt, pl] = node.pads;
-  const w = oihwToOhwi(node.weights, N, C, kh, kw);
+  // a depthwise filter n reads input channel n alone: Cf = 1 channel from channel n
+  const depthwise = isDepthwise(kindOfGraphOp(node.op));
+  const Cf = depthwise ? 1 : C;
+  const w = oihwToOhwi(node.weights, N, Cf, kh, kw);
   const adder = isAdder(kindOfGraphOp(node.op));
   const out = new Float64Array(shapeSize(os));
   for (let oh = 0; oh < os.height; oh++) {
@@ -39,14 +42,14 @@ function convRaw(node: ConvNode, x: Float32Array, xs: Shape, os: Shape): Float64
           for (let j = 0; j < kw; j++) {
             const iw = ow * sw + j * dw - pl;
             const inBounds = ih >= 0 && ih < H && iw >= 0 && iw < W;
-            const wBase = ((n * kh + i) * kw + j) * C;
-            const xBase = (ih * W + iw) * C;
+            const wBase = ((n * kh + i) * kw + j) * Cf;
+            const xBase = (ih * W + iw) * C + (depthwise ? n : 0);
             if (adder) {
               // A padded tap is the value 0: it contributes −|0 − w|.
-              if (inBounds) for (let c = 0; c < C; c++) acc -= Math.abs(x[xBase + c]! - w[wBase + c]!);
-              else for (let c = 0; c < C; c++) acc -= Math.abs(w[wBase + c]!);
+              if (inBounds) for (let c = 0; c < Cf; c++) acc -= Math.abs(x[xBase + c]! - w[wBase + c]!);
+              else for (let c = 0; c < Cf; c++) acc -= Math.abs(w[wBase + c]!);
             } else if (inBounds) {
-              for (let c = 0; c < C; c++) acc += x[xBase + c]! * w[wBase + c]!;
+              for (let c = 0; c < Cf; c++) acc += x[xBase + c]! * w[wBase + c]!;
             }
           }
         }
@@ -144,6 +147,8 @@ export function runNode(node: GraphNode, inputs: Float32Array[], inputShapes: Sh
   switch (node.op) {
     case "conv2d":
     case "adder_conv2d":
+    case "depthwise_conv2d":
+    case "adder_depthwise_conv2d":
     case "dense":
     case "adder_dense":
       return finishConvLike(node, convLikeRaw(node, x, inputShapes[0]!, outShape));

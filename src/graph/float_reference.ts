@@ -9,7 +9,7 @@ import { FloatKernel, pad16 } from "./float_kernel.js";
 import { channelAffine } from "./affine.js";
 import { runNode } from "./float_ops.js";
 import { oihwToOhwi } from "./layout.js";
-import { isAdder, kindOfGraphOp } from "../ops/table.js";
+import { isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 import { GraphError, inferShapes, isDenseNode, isFilterNode, shapeSize } from "./shapes.js";
 
 /** Where one conv-like layer lives in the kernel's memory, and its sizes. */
@@ -45,7 +45,8 @@ export class FloatRunner {
     let rowFloats = 0;
     let sumCount = 0;
     for (const node of graph.nodes) {
-      if (!isFilterNode(node)) continue;
+      // depthwise layers are not a product of rows and filters: float_ops.ts runs them
+      if (!isFilterNode(node) || isDepthwise(kindOfGraphOp(node.op))) continue;
       const input = shapes.get(node.inputs[0]!)!;
       const output = shapes.get(node.output)!;
       const dense = isDenseNode(node);

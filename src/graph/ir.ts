@@ -31,8 +31,9 @@ interface NodeBase {
 }
 
 export interface ConvNode extends NodeBase {
-  op: "conv2d" | "adder_conv2d";
-  /** [outC][inC][kh][kw] */
+  /** The depthwise ops have one filter per input channel (outChannels = inC), each over its channel alone. */
+  op: "conv2d" | "adder_conv2d" | "depthwise_conv2d" | "adder_depthwise_conv2d";
+  /** [outC][inC][kh][kw]; depthwise: [C][1][kh][kw] (ONNX's layout for group = C) */
   weights: Float32Array;
   outChannels: number;
   kernel: [number, number];

@@ -1,5 +1,6 @@
 // Weight layout: the float graph keeps ONNX's OIHW conv weights; the window loops (the float
-// reference, the quantizer, the packed format) read them as [n][i][j][c]. A dense layer after a
+// reference, the quantizer, the packed format) read them as [n][i][j][c] (packed depthwise
+// weights: [i][j][c]). A dense layer after a
 // flatten reads its input in NHWC order, where ONNX flattens in (c, h, w) order.
 import type { Shape } from "./ir.js";
 
@@ -10,6 +11,18 @@ export function oihwToOhwi(weights: ArrayLike<number>, outC: number, inC: number
     for (let c = 0; c < inC; c++)
       for (let i = 0; i < kh; i++)
         for (let j = 0; j < kw; j++) out[((n * kh + i) * kw + j) * inC + c] = weights[((n * inC + c) * kh + i) * kw + j]!;
+  return out;
+}
+
+/**
+ * Depthwise weights one channel after the other, [c][t] with t = i·kw + j, → [t][c] (channel
+ * fastest): the packed layout, where one tap's weights of consecutive channels are consecutive
+ * like the channels of one NHWC input pixel (docs/FORMAT.md).
+ */
+export function channelsLast(weights: Int8Array, channels: number): Int8Array {
+  const taps = weights.length / channels;
+  const out = new Int8Array(weights.length);
+  for (let c = 0; c < channels; c++) for (let t = 0; t < taps; t++) out[t * channels + c] = weights[c * taps + t]!;
   return out;
 }
 

@@ -3,7 +3,7 @@
 // fails with the same message wherever it is first touched.
 
 import type { ConvNode, DenseNode, Graph, GraphNode, PoolNode, Shape, ValueRank } from "./ir.js";
-import { hasFilters, isDense, kindOfGraphOp } from "../ops/table.js";
+import { hasFilters, isDense, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 
 export class GraphError extends Error {
   override name = "GraphError";
@@ -103,15 +103,23 @@ export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
   const x = inputs[0]!;
   switch (node.op) {
     case "conv2d":
-    case "adder_conv2d": {
+    case "adder_conv2d":
+    case "depthwise_conv2d":
+    case "adder_depthwise_conv2d": {
       checkPositiveInts(node, "kernel", node.kernel);
       checkPositiveInts(node, "stride", node.stride);
       checkPositiveInts(node, "dilation", node.dilation);
       checkPositiveInts(node, "outChannels", [node.outChannels]);
       checkPads(node, node.pads);
       const [kh, kw] = node.kernel;
-      checkLength(node, "weights", node.weights, node.outChannels * x.channels * kh * kw,
-        `[out ${node.outChannels}][in ${x.channels}][kh ${kh}][kw ${kw}]`);
+      // a depthwise filter reads one input channel: its own
+      const depthwise = isDepthwise(kindOfGraphOp(node.op));
+      if (depthwise && node.outChannels !== x.channels) {
+        throw nodeError(node, `a depthwise convolution has one filter per input channel: outChannels must be ${x.channels}, found ${node.outChannels}`);
+      }
+      const inC = depthwise ? 1 : x.channels;
+      checkLength(node, "weights", node.weights, node.outChannels * inC * kh * kw,
+        `[out ${node.outChannels}][in ${inC}][kh ${kh}][kw ${kw}]`);
       checkChannelParams(node, node.outChannels);
       return windowShape(node, x, node.outChannels, node.dilation);
     }

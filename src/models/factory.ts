@@ -9,8 +9,11 @@ import { inferShapes, isFilterNode } from "../graph/shapes.js";
 import { Rng } from "./random.js";
 
 export interface LayerSpec {
+  /** Ignored by a depthwise layer (one filter per input channel). */
   outChannels: number;
   kernel: number;
+  /** One filter per input channel, each over its own channel. */
+  depthwise?: boolean;
   stride?: number;
   dilation?: number;
   padding?: Padding;
@@ -54,8 +57,9 @@ export class SeededBuilder extends GraphBuilder {
 
   layer(x: string, spec: LayerSpec): string {
     const inC = this.shapeOf(x).channels;
-    const n = spec.outChannels;
-    const fanIn = inC * spec.kernel * spec.kernel;
+    const depthwise = spec.depthwise ?? false;
+    const n = depthwise ? inC : spec.outChannels;
+    const fanIn = (depthwise ? 1 : inC) * spec.kernel * spec.kernel;
     const options = {
       weights: this.weights(n * fanIn, fanIn, spec.adder ?? false),
       outChannels: n,
@@ -67,6 +71,7 @@ export class SeededBuilder extends GraphBuilder {
       ...(spec.name ? { name: spec.name } : {}),
       ...(spec.batchNorm ?? true ? { batchNorm: this.batchNorm(n, spec.negativeGamma) } : { bias: this.rng.uniforms(n, -0.5, 0.5) }),
     };
+    if (depthwise) return spec.adder ? this.adderDepthwiseConv2d(x, options) : this.depthwiseConv2d(x, options);
     return spec.adder ? this.adderConv2d(x, options) : this.conv2d(x, options);
   }
 

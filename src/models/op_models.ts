@@ -90,14 +90,6 @@ function randomWindow(rng: Rng, h: number, w: number, pool: boolean): Geometry {
   }
 }
 
-function windowOutput(input: Shape, g: Geometry, channels: number): Shape {
-  return {
-    height: extent(input.height, g.kernelH, g.strideH, g.dilationH, g.padTop, g.padBottom),
-    width: extent(input.width, g.kernelW, g.strideW, g.dilationW, g.padLeft, g.padRight),
-    channels,
-  };
-}
-
 /** An op with filters reading tensor `input0` and writing `output` (shapes already in `tensors`). */
 function filteredOp(rng: Rng, kind: OpKind, g: Geometry, inShape: Shape, out: Shape, input0: number, output: number, zOut: number): QOp {
   const k = filterBytes({ kind, ...g }, inShape);
@@ -152,11 +144,16 @@ export function randomOpModel(rng: Rng, kind: OpKind): QModel {
   return assignOffsets({ tensors, ops, input: 0, output, activationBytes: 0 });
 }
 
-/** The yardstick layer: 3×3 conv, C→N channels on H×W, padding 1 (conv2d or adder_conv2d). */
-export function convLayerModel(rng: Rng, kind: "conv2d" | "adder_conv2d", H: number, W: number, C: number, N: number): QModel {
-  const g: Geometry = { ...UNIT, kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1 };
+/** 3×3 window, stride 1, padding 1. */
+export const SAME_3X3: Geometry = { ...UNIT, kernelH: 3, kernelW: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1 };
+
+/**
+ * The yardstick layer: a filtered window op (conv2d, adder_conv2d, or a depthwise op, whose N
+ * is C) from C to N channels on H×W, by default 3×3 with padding 1.
+ */
+export function convLayerModel(rng: Rng, kind: OpKind, H: number, W: number, C: number, N: number, g: Geometry = SAME_3X3): QModel {
   const inShape = { height: H, width: W, channels: C };
-  const out = windowOutput(inShape, g, N);
+  const out = expectedOutputShape({ kind, ...g }, inShape, { height: 1, width: 1, channels: N });
   const op = filteredOp(rng, kind, g, inShape, out, 0, 1, 0);
   return assignOffsets({ tensors: [tensor(inShape, rng.int(-20, 20)), tensor(out, 0)], ops: [op], input: 0, output: 1, activationBytes: 0 });
 }

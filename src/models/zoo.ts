@@ -68,10 +68,32 @@ export function buildResNet20(seed = 1, { adder = true }: ZooOptions = {}): Grap
 const ACTIVATIONS: readonly Activation[] = ["relu", "relu6", "none"];
 
 /**
+ * A depthwise k×k conv (adder or multiply) over the channels of `x`, then often a 1×1 conv mixing
+ * them. The depthwise layer takes a bias: this close to the head, a BatchNorm fitted to one of its
+ * nearly constant channels (random weights) multiplies every rounding before it by ten or more.
+ */
+function depthwiseBlock(b: SeededBuilder, rng: Rng, x: string): string {
+  const shape = b.shapeOf(x);
+  const kernel = rng.pick([3, 3, 5]);
+  const dilation = rng.chance(0.2) ? 2 : 1;
+  const pad = (dilation * (kernel - 1)) / 2;
+  const padding: [number, number, number, number] = rng.chance(0.7) ? [pad, pad, pad, pad] : [rng.int(0, pad), rng.int(0, pad), rng.int(0, pad), rng.int(0, pad)];
+  const span = dilation * (kernel - 1) + 1;
+  // over one channel it would be an ordinary 1 → 1 conv
+  if (shape.channels < 2 || shape.height + padding[0] + padding[2] < span || shape.width + padding[1] + padding[3] < span) return x;
+  const y = b.layer(x, {
+    depthwise: true, adder: rng.chance(0.5), outChannels: shape.channels, kernel, stride: rng.int(1, 2), dilation, padding,
+    activation: rng.pick(ACTIVATIONS), batchNorm: false,
+  });
+  return rng.chance(0.6) ? b.layer(y, { adder: rng.chance(0.5), outChannels: rng.pick([3, 8, 16, 17, 33]), kernel: 1, activation: rng.pick(ACTIVATIONS) }) : y;
+}
+
+/**
  * A random small hybrid network (input ≤ 16×16) for the conformance suite: conv and adder conv
  * with kernels 1/3/5, strides 1/2, pads 0–2 (often asymmetric), occasional dilation 2, odd
- * channel counts; max and avg pools; residual adds; global pool or flatten (or neither) before a
- * dense or adder dense head; ReLU, ReLU6 or no activation; negative γ throughout.
+ * channel counts; max and avg pools; residual adds; in odd seeds a depthwise or adder depthwise
+ * conv (MobileNet style, often followed by a 1×1 conv); global pool or flatten (or neither) before
+ * a dense or adder dense head; ReLU, ReLU6 or no activation; negative γ throughout.
  */
 export function randomNetwork(seed: number): Graph {
   const rng = new Rng(seed);
@@ -120,6 +142,8 @@ export function randomNetwork(seed: number): Graph {
       });
     }
   }
+  // drawn after the layers above, which stay what they are without it
+  if (seed % 2 === 1) x = depthwiseBlock(b, rng, x);
   const s = b.shapeOf(x);
   const head = seed % 3; // global pool, flatten or neither: each in every run of three seeds
   if (head === 0) x = b.globalAvgPool(x, { activation: rng.chance(0.2) ? "relu" : "none" });

@@ -9,7 +9,7 @@ import type { Activation, BatchNorm, ConvNode, DenseNode, Graph, GraphNode, Shap
 import { permuteDenseColumns } from "../graph/layout.js";
 import { graphOutputRank, inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
 import { layoutDims } from "../io/layout.js";
-import { isAdder, kindOfGraphOp } from "../ops/table.js";
+import { isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { encodeModel, onnx } from "./proto.js";
 
@@ -78,6 +78,8 @@ function exportCore(w: Writer, node: GraphNode, output: string): string {
   switch (node.op) {
     case "conv2d":
     case "adder_conv2d":
+    case "depthwise_conv2d":
+    case "adder_depthwise_conv2d":
       return exportConv(w, node, w.shapes.get(input)!, output);
     case "dense":
     case "adder_dense":
@@ -101,9 +103,12 @@ function exportCore(w: Writer, node: GraphNode, output: string): string {
 
 function exportConv(w: Writer, node: ConvNode, x: Shape, output: string): string {
   const [kh, kw] = node.kernel;
-  const inputs = [node.inputs[0]!, w.tensor(`${node.name}.weight`, [node.outChannels, x.channels, kh, kw], node.weights)];
+  // a depthwise layer is a Conv (AdderConv) with group = C: weights [C, 1, kH, kW]
+  const depthwise = isDepthwise(kindOfGraphOp(node.op));
+  const inputs = [node.inputs[0]!, w.tensor(`${node.name}.weight`, [node.outChannels, depthwise ? 1 : x.channels, kh, kw], node.weights)];
   if (node.bias) inputs.push(w.tensor(`${node.name}.bias`, [node.outChannels], node.bias));
   const attrs = [ints("kernel_shape", node.kernel), ints("strides", node.stride), ints("dilations", node.dilation), ints("pads", node.pads)];
+  if (depthwise) attrs.push(int("group", x.channels));
   const adder = isAdder(kindOfGraphOp(node.op));
   return w.node(adder ? "AdderConv" : "Conv", node.name, inputs, output, attrs, adder ? ADDER_DOMAIN : "");
 }

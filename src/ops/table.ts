@@ -31,6 +31,8 @@ export const OPS: Readonly<Record<OpKind, OpInfo>> = {
   global_avg_pool: { opcode: C.OP_GLOBAL_AVG_POOL, traits: C.OP_GLOBAL_AVG_POOL_TRAITS, graphOp: "global_avg_pool", summary: "rounded mean of each channel over H·W" },
   add: { opcode: C.OP_ADD, traits: C.OP_ADD_TRAITS, graphOp: "add", summary: "residual add: both inputs rescaled onto the output grid" },
   reshape: { opcode: C.OP_RESHAPE, traits: C.OP_RESHAPE_TRAITS, graphOp: "flatten", summary: "the same bytes under another shape (Flatten, Reshape)" },
+  depthwise_conv2d: { opcode: C.OP_DEPTHWISE_CONV2D, traits: C.OP_DEPTHWISE_CONV2D_TRAITS, graphOp: "depthwise_conv2d", summary: "int8 depthwise convolution: channel c's window of input channel c, Σ (x − z_x)·w, requantized" },
+  adder_depthwise_conv2d: { opcode: C.OP_ADDER_DEPTHWISE_CONV2D, traits: C.OP_ADDER_DEPTHWISE_CONV2D_TRAITS, graphOp: "adder_depthwise_conv2d", summary: "adder depthwise convolution: −Σ |x − w| over channel c's window of input channel c (padded taps |z_x − w|), requantized" },
 };
 
 /** Every op kind, in opcode order. */
@@ -57,10 +59,16 @@ export const hasFilters = (kind: OpKind): boolean => has(kind, C.TRAIT_FILTERS);
 /** The dense case: filters over the whole input, a 1×1 output. */
 export const isDense = (kind: OpKind): boolean => has(kind, C.TRAIT_FILTERS | C.TRAIT_TO_1X1);
 export const isAdder = (kind: OpKind): boolean => has(kind, C.TRAIT_ADDER);
+/** One filter per channel over that channel alone: output channels = input channels. */
+export const isDepthwise = (kind: OpKind): boolean => has(kind, C.TRAIT_DEPTHWISE);
 
-/** Bytes of one filter's weights: the window's taps over every input channel (dense: the whole input). */
+/**
+ * Bytes of one filter's weights: the window's taps over every input channel (dense: the whole
+ * input; depthwise: over its one channel). A stream kernel's block of F filters holds F of them.
+ */
 export function filterBytes(op: { kind: OpKind } & Pick<Geometry, "kernelH" | "kernelW">, input: Shape): number {
-  return isDense(op.kind) ? input.height * input.width * input.channels : op.kernelH * op.kernelW * input.channels;
+  if (isDense(op.kind)) return input.height * input.width * input.channels;
+  return op.kernelH * op.kernelW * (isDepthwise(op.kind) ? 1 : input.channels);
 }
 
 /** Element counts of a filtered op's parameter arrays. */
@@ -76,11 +84,11 @@ export function windowOutputSize(input: number, kernel: number, stride: number, 
 
 /**
  * The output shape an op's input and geometry give; a filtered op's channel count is its
- * filter count, which only `out` knows. An ELEMENTS op fixes only the element count: `out` itself.
+ * filter count, which only `out` knows (a depthwise op's is its input's). An ELEMENTS op fixes only the element count: `out` itself.
  */
 export function expectedOutputShape(op: { kind: OpKind } & Geometry, input: Shape, out: Shape): Shape {
   if (has(op.kind, C.TRAIT_ELEMENTS)) return out;
-  const channels = hasFilters(op.kind) ? out.channels : input.channels;
+  const channels = hasFilters(op.kind) && !isDepthwise(op.kind) ? out.channels : input.channels;
   if (has(op.kind, C.TRAIT_TO_1X1)) return { height: 1, width: 1, channels };
   if (!has(op.kind, C.TRAIT_WINDOW)) return { height: input.height, width: input.width, channels };
   return {

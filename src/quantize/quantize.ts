@@ -3,10 +3,11 @@
 // the planner (src/plan) places them, and src/pipeline.ts runs the stages in order.
 
 import type { Graph, GraphNode, PoolNode, Shape } from "../graph/ir.js";
+import { channelsLast } from "../graph/layout.js";
 import { graphOutputRank, inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
 import { TRAIT_KEEPS_GRID, TRAIT_POOL, TRAIT_TWO_INPUTS } from "../format/constants.js";
 import { type Geometry, outputRankFlags, type QModel, type QOp, type QTensor } from "../format/model.js";
-import { has, isAdder, kindOfGraphOp } from "../ops/table.js";
+import { has, isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
 import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier } from "./grid.js";
 import { type LayerStats, quantizeAdderLayer, quantizeMultiplyLayer } from "./layers.js";
@@ -97,12 +98,16 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
       name: node.name,
     };
     if (isFilterNode(node)) {
-      const inChannels = shapes.get(node.inputs[0]!)!.channels;
+      // a depthwise filter reads one channel: quantized filter by filter like any other, then
+      // packed channel fastest
+      const depthwise = isDepthwise(op.kind);
+      const inChannels = depthwise ? 1 : shapes.get(node.inputs[0]!)!.channels;
       const params = isAdder(op.kind)
         ? quantizeAdderLayer(node, inChannels, x, out, { foldClampedWeights: fold })
         : quantizeMultiplyLayer(node, inChannels, x, out);
       if (!isDenseNode(node)) Object.assign(op, windowGeometry(node.kernel, node.stride, node.dilation, node.pads));
-      Object.assign(op, { weights: params.weights, bias: params.bias, mult: params.mult, shift: params.shift });
+      const weights = depthwise ? channelsLast(params.weights, params.bias.length) : params.weights;
+      Object.assign(op, { weights, bias: params.bias, mult: params.mult, shift: params.shift });
       report.layers.push(params.stats);
       report.warnings.push(...params.stats.warnings);
     } else if (has(op.kind, TRAIT_POOL)) {
@@ -131,15 +136,16 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
 /** The report as a fixed-width text table. */
 export function formatQuantizationReport(report: QuantizationReport): string {
   const width = Math.max(5, ...report.layers.map((l) => l.name.length), ...report.adds.map((a) => a.name.length));
-  const header = ["layer".padEnd(width), "op".padEnd(13), "shift", "  clamped ", "  folded(Σr)", " dropped(Σr)"].join(" ");
+  const opWidth = Math.max(13, ...report.layers.map((l) => l.op.length));
+  const header = ["layer".padEnd(width), "op".padEnd(opWidth), "shift", "  clamped ", "  folded(Σr)", " dropped(Σr)"].join(" ");
   const rows = report.layers.map((l) =>
     [
-      l.name.padEnd(width), l.op.padEnd(13), String(l.shift).padStart(5),
+      l.name.padEnd(width), l.op.padEnd(opWidth), String(l.shift).padStart(5),
       (100 * l.clampedFraction).toFixed(2).padStart(9) + "%",
       l.foldedRemainder.toFixed(1).padStart(12), l.droppedRemainder.toFixed(1).padStart(12),
     ].join(" "),
   );
-  const adds = report.adds.map((a) => `${a.name.padEnd(width)} ${"add".padEnd(13)} ${String(a.shift).padStart(5)}`);
+  const adds = report.adds.map((a) => `${a.name.padEnd(width)} ${"add".padEnd(opWidth)} ${String(a.shift).padStart(5)}`);
   const constants = report.layers
     .filter((l) => l.constantChannels.length > 0)
     .map((l) => `${l.name}: channels [${l.constantChannels.join(", ")}] are constant (their output varies less than half a step)`);

@@ -23,6 +23,8 @@ const UNARY: Readonly<Record<Exclude<QOp["kind"], "add">, UnaryOp>> = {
   avg_pool: avgPool,
   global_avg_pool: globalAvgPool,
   reshape: (_op, _input, _output, x) => reshape(x),
+  depthwise_conv2d: conv2d,
+  adder_depthwise_conv2d: adderConv2d,
 };
 
 /** Runs one op of `model` on its input bytes (input0, and input1 for "add"); returns the output bytes. */

@@ -1,8 +1,8 @@
 // Conformance on the boards: the stream flavour (the weights in flash) on every board × backend
-// gives the TypeScript reference's bytes for five of the conformance suite's random networks
-// and for ResNet-20. ResNet-20 runs in ~0.2 s of QEMU ahead of time (aot, aot-unchecked) but
-// 5–15 s on an interpreter, so the interpreters run it on netduinoplus2 only (the bench
-// measures the rest).
+// gives the TypeScript reference's bytes for six of the conformance suite's random networks
+// (random-3 has an adder depthwise layer, random-11 a multiply one) and for ResNet-20. ResNet-20
+// runs in ~0.2 s of QEMU ahead of time (aot, aot-unchecked) but 5–15 s on an interpreter, so the
+// interpreters run it on netduinoplus2 only (the bench measures the rest).
 // firmware.test.ts covers the digits model in both flavours, malformed models and faults.
 import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import {
   type Backend, type Board,
 } from "./helpers.js";
 
-const RANDOM_MODELS = ["random-1", "random-2", "random-3", "random-4", "random-5"];
+const RANDOM_MODELS = ["random-1", "random-2", "random-3", "random-4", "random-5", "random-11"];
 const boardReason = firmwareUnavailable(true);
 
 interface Image {

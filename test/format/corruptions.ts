@@ -48,8 +48,8 @@ export const cases: Case[] = [
   { what: "NaN scale", bytes: edit((v) => v.setFloat32(tensorRecord(3) + 12, NaN, true)), status: C.STATUS_BAD_TENSOR, offset: tensorRecord(3) + 12, message: /tensor 3 scale: expected a finite value > 0, found NaN/ },
   { what: "negative scale", bytes: edit((v) => v.setFloat32(tensorRecord(0) + 12, -1, true)), status: C.STATUS_BAD_TENSOR, offset: tensorRecord(0) + 12, message: /found -1/ },
   // 4. op records: opcode and reserved fields
-  { what: "opcode 0", bytes: edit((_, b) => (b[op(1)] = 0)), status: C.STATUS_BAD_OP, offset: op(1), message: /op 1 opcode: expected 1…9, found 0/ },
-  { what: "opcode past the last", bytes: edit((_, b) => (b[op(4)] = 10)), status: C.STATUS_BAD_OP, offset: op(4), message: /found 10/ },
+  { what: "opcode 0", bytes: edit((_, b) => (b[op(1)] = 0)), status: C.STATUS_BAD_OP, offset: op(1), message: new RegExp(`op 1 opcode: expected 1…${C.OP_LAST}, found 0`) },
+  { what: "opcode past the last", bytes: edit((_, b) => (b[op(4)] = C.OP_LAST + 1)), status: C.STATUS_BAD_OP, offset: op(4), message: new RegExp(`found ${C.OP_LAST + 1}`) },
   { what: "op reserved byte 1", bytes: edit((_, b) => (b[op(0) + 1] = 1)), status: C.STATUS_BAD_LAYOUT, offset: op(0) + 1, message: /op 0 \(adder_conv2d\) reserved byte at record byte 1: expected 0, found 1/ },
   { what: "op reserved byte 22", bytes: edit((_, b) => (b[op(2) + 22] = 9)), status: C.STATUS_BAD_LAYOUT, offset: op(2) + 22, message: /op 2 \(conv2d\) reserved byte at record byte 22/ },
   { what: "op reserved field 36", bytes: edit((v) => v.setUint32(op(5) + 36, 16, true)), status: C.STATUS_BAD_LAYOUT, offset: op(5) + 36, message: /reserved field at record byte 36/ },

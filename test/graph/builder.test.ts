@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GraphBuilder } from "../../src/graph/builder.js";
-import type { Graph } from "../../src/graph/ir.js";
+import type { ConvNode, Graph } from "../../src/graph/ir.js";
 import { inferShapes } from "../../src/graph/shapes.js";
 
 const zeros = (n: number) => new Float32Array(n);
@@ -31,6 +31,18 @@ describe("GraphBuilder shape inference", () => {
     const shapes = inferShapes(graph);
     expect(shapes.get(y)).toEqual({ height: 1, width: 1, channels: 2 });
     expect(shapes.get("input")).toEqual({ height: 9, width: 7, channels: 3 });
+  });
+
+  it("depthwise convs: one filter per input channel, weights [C][1][kh][kw]", () => {
+    const b = new GraphBuilder({ height: 9, width: 7, channels: 3 });
+    const d = b.adderDepthwiseConv2d(b.input(), { weights: zeros(3 * 9), kernel: 3, stride: 2, padding: [1, 0, 2, 1] });
+    expect(b.shapeOf(d)).toEqual({ height: 5, width: 3, channels: 3 });
+    expect(() => b.depthwiseConv2d(d, { name: "dw", weights: zeros(3 * 3 * 9), kernel: 3 })).toThrow(
+      'node "dw" (depthwise_conv2d): weights has 81 values, expected 27 ([out 3][in 1][kh 3][kw 3])',
+    );
+    const graph = b.build(d);
+    (graph.nodes[0] as ConvNode).outChannels = 4;
+    expect(() => inferShapes(graph)).toThrow("a depthwise convolution has one filter per input channel: outChannels must be 3, found 4");
   });
 
   it("dense accepts an unflattened input (NHWC order)", () => {

@@ -7,6 +7,7 @@ import { packModel } from "../../src/format/writer.js";
 import { readerVerdict } from "../../src/fuzz/expect.js";
 import { fieldsOf, fixCrc, mutateBytes, mutateField } from "../../src/fuzz/mutate.js";
 import { Rng } from "../../src/models/random.js";
+import { OP_KINDS } from "../../src/ops/table.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { compileKernel, KERNEL_BUILDS, KERNEL_FLAVOURS, KernelInstance, KernelStatusError, type KernelBuild, type KernelFlavour } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8, randomOpModel } from "./models.js";
@@ -123,7 +124,7 @@ describe.each(KERNEL_BUILDS)("%s kernel rejects bad input", (build: KernelBuild)
 // ---- mutation loop -------------------------------------------------------------------
 
 const MUTATIONS = 5000;
-const KINDS = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "avg_pool", "global_avg_pool", "add", "reshape"] as const;
+const KINDS = OP_KINDS;
 
 const BUILD_FLAVOURS = KERNEL_BUILDS.flatMap((build) => KERNEL_FLAVOURS.map((flavour) => [build, flavour] as const));
 

@@ -6,6 +6,7 @@ import { ABI_FLAG_STREAMED_MODEL, ABI_VERSION, H_ACTIVATION_BYTES, STATUS_ARENA_
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
+import { ByteReader, readSections, SECTION } from "../../src/modulegen/wasm.js";
 import { KERNEL_BUILDS, KERNEL_FLAVOURS, compileKernel, kernelWasmPath, KernelInstance } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8 } from "./models.js";
 
@@ -37,6 +38,22 @@ function memoryLimits(wasm: Uint8Array): [number, number | undefined] {
   throw new Error("no memory section");
 }
 
+/**
+ * The most parameters + results of the module's function types. The firmware's ahead-of-time
+ * backend registers each type in a fixed slot of 16 values (MAX_TYPE_VALUES,
+ * firmware/src/backend_aot.c) and stops at start-up on a wider one.
+ */
+function widestFunctionType(wasm: Uint8Array): number {
+  const r = new ByteReader(readSections(wasm).find((s) => s.id === SECTION.type)!.body);
+  let widest = 0;
+  for (let n = r.u32(); n > 0; n--) {
+    r.byte(); // 0x60: a function type
+    const params = r.take(r.u32()).length;
+    widest = Math.max(widest, params + r.take(r.u32()).length);
+  }
+  return widest;
+}
+
 describe("kernel module", () => {
 
   it.each(KERNEL_BUILDS.flatMap((b) => KERNEL_FLAVOURS.map((f) => [b, f] as const)))("%s build, %s flavour: its imports, fixed memory, the ABI exports, arena ending at __heap_base", async (build, flavour) => {
@@ -61,6 +78,7 @@ describe("kernel module", () => {
     expect([e.input_size(), e.output_size()]).toEqual([0, 0]);
     // goal: ≤ 16 KiB per module
     expect(wasm.length).toBeLessThanOrEqual(16 * 1024);
+    expect(widestFunctionType(wasm), "params + results of a function type (firmware aot: at most 16)").toBeLessThanOrEqual(16);
   });
 
   it("both builds and both flavours export the same functions with the same signatures", async () => {

@@ -3,11 +3,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OpKind } from "../../src/format/model.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
+import { OP_KINDS } from "../../src/ops/table.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { KERNEL_BUILDS, KernelInstance, type KernelBuild } from "../../src/runtime/kernel.js";
 import { randomInt8, randomOpModel } from "./models.js";
 
-const KINDS: OpKind[] = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "avg_pool", "global_avg_pool", "add", "reshape"];
+const KINDS: readonly OpKind[] = OP_KINDS;
 const CASES_PER_KIND = 60;
 
 const firstDifference = (a: Int8Array, b: Int8Array): number => {

@@ -4,14 +4,14 @@
 import { describe, expect, it } from "vitest";
 import * as C from "../../src/format/constants.js";
 import type { QModel } from "../../src/format/model.js";
-import { hasFilters, paramLengths } from "../../src/ops/table.js";
+import { hasFilters, OP_KINDS, paramLengths } from "../../src/ops/table.js";
 import { packModel } from "../../src/format/writer.js";
 import { Rng } from "../../src/models/random.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { compileKernel, KERNEL_BUILDS, type KernelExports } from "../../src/runtime/kernel.js";
 import { convLayerModel, randomInt8, randomOpModel } from "./models.js";
 
-const KINDS = ["conv2d", "adder_conv2d", "dense", "adder_dense", "max_pool", "avg_pool", "global_avg_pool", "add", "reshape"] as const;
+const KINDS = OP_KINDS;
 
 /** A stream kernel whose read_model serves `model` and can be told to fail its n-th read. */
 async function streamKernel(build: (typeof KERNEL_BUILDS)[number]) {

@@ -63,12 +63,21 @@ describe("random networks 0..19 (conformance fixtures)", () => {
           if (n.pads.includes(2)) features.add("pad 2");
           if (n.outChannels % 2 === 1) features.add("odd channels");
         }
+        if (n.op === "depthwise_conv2d" || n.op === "adder_depthwise_conv2d") {
+          features.add(`depthwise s${n.stride[0]}`);
+          if (n.outChannels > 16 && n.outChannels % 16 !== 0) features.add("depthwise channels past a multiple of 16");
+        }
         if ("batchNorm" in n && n.batchNorm && n.batchNorm.gamma.every((g) => g < 0)) features.add("all γ negative");
         if ("batchNorm" in n && n.batchNorm && n.batchNorm.gamma.some((g) => g < 0)) features.add("some γ negative");
       }
     }
-    expect([...ops].sort()).toEqual(["add", "adder_conv2d", "adder_dense", "avg_pool", "conv2d", "dense", "flatten", "global_avg_pool", "max_pool"]);
-    for (const f of ["k1", "k3", "k5", "s1", "s2", "dilation", "asymmetric pads", "pad 2", "odd channels", "all γ negative", "some γ negative", "act:relu", "act:relu6", "act:none"]) {
+    expect([...ops].sort()).toEqual([
+      "add", "adder_conv2d", "adder_dense", "adder_depthwise_conv2d", "avg_pool", "conv2d", "dense", "depthwise_conv2d", "flatten", "global_avg_pool", "max_pool",
+    ]);
+    for (const f of [
+      "k1", "k3", "k5", "s1", "s2", "dilation", "asymmetric pads", "pad 2", "odd channels", "all γ negative", "some γ negative", "act:relu", "act:relu6", "act:none",
+      "depthwise s1", "depthwise s2", "depthwise channels past a multiple of 16",
+    ]) {
       expect(features, f).toContain(f);
     }
   });

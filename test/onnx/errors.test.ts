@@ -107,10 +107,19 @@ describe("ONNX import errors", () => {
     expect(message).toBe('AdderConv (node "adder_0"): needs opset com.addernet version 1; the model does not import it');
   });
 
-  it("rejects grouped convolutions, non-flatten reshapes and dynamic weights", () => {
+  it("rejects groups that do not fit, grouped adder convolutions other than depthwise, non-flatten reshapes and dynamic weights", () => {
     expect(importError(model({ nodes: [{ ...conv("g", "w"), attrs: { group: 2 } }] }))).toBe(
       'Conv (node "g"): group = 2 does not divide the 1 input and 2 output channels',
     );
+    const grouped = (name: string, group: number, dims: number[]) =>
+      importError(model({ nodes: [{ ...conv(name, "wg"), attrs: { group, kernel_shape: [1, 1] } }], inputDims: [1, 4, 4, 4], initializers: [floatTensor("wg", dims, new Array(dims.reduce((a, b) => a * b)).fill(0.5))] }));
+    // Other groups, channel multipliers included, import as convolutions (test/onnx/import_1d_and_reshapes.test.ts); not for AdderConv.
+    const adder = (group: number, dims: number[]) =>
+      importError(model({ nodes: [{ ...conv("a", "wg"), op: "AdderConv", domain: "com.addernet", attrs: { group, kernel_shape: [1, 1] } }], inputDims: [1, 4, 4, 4], initializers: [floatTensor("wg", dims, new Array(dims.reduce((a, b) => a * b)).fill(0.5))] }));
+    expect(adder(4, [8, 1, 1, 1])).toBe(
+      'AdderConv (node "a"): group = 4 is not supported for AdderConv: only 1 (a convolution) or the input\'s channel count 4 with as many outputs (a depthwise convolution)',
+    );
+    expect(grouped("per_group", 4, [4, 2, 1, 1])).toBe('Conv (node "per_group"): weights have 2 input channels per group; 1 expected with group = 4');
     expect(
       importError(
         model({

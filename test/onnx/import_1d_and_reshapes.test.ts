@@ -319,6 +319,8 @@ describe("grouped convolutions", () => {
       return conv1d(inGroup, C / G, L, w.slice(m * (C / G) * 3, (m + 1) * (C / G) * 3), 1, 3, { pad: 0, stride: 1, dilation: 1 });
     }).flat();
     expectClose(runNchw(graph, x, graph.inputShape, { channels: M, height: 1, width: L - 2 }), expected);
-    expect(importError(spec("AdderConv", "com.addernet"))).toBe('AdderConv (node "g"): group = 2 is not supported for AdderConv (only group = 1)');
+    expect(importError(spec("AdderConv", "com.addernet"))).toBe(
+      'AdderConv (node "g"): group = 2 is not supported for AdderConv: only 1 (a convolution) or the input\'s channel count 4 with as many outputs (a depthwise convolution)',
+    );
   });
 });

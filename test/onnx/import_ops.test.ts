@@ -134,6 +134,49 @@ describe("ONNX import of standard and adder ops", () => {
     expect(runFloat(graph, new Float32Array(9 * 7 * 3).fill(0.25)).length).toBe(3);
   });
 
+  it("imports PyTorch-style depthwise Conv and AdderConv (group = C, weights [C, 1, kH, kW]) with ONNX's grouped semantics", () => {
+    const [C, H, W] = [3, 7, 6];
+    /** ONNX Conv (AdderConv) with group = C = M, NCHW, zero padding part of the input: [C][OH][OW] and its OH, OW. */
+    const groupConv = (x: number[], h: number, w: number, weights: number[], s: [number, number], pads: number[], d: number, adder: boolean) => {
+      const OH = Math.floor((h + pads[0]! + pads[2]! - 2 * d - 1) / s[0]) + 1, OW = Math.floor((w + pads[1]! + pads[3]! - 2 * d - 1) / s[1]) + 1;
+      const y: number[] = [];
+      for (let c = 0; c < C; c++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+        let acc = 0;
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+          const ih = oh * s[0] + i * d - pads[0]!, iw = ow * s[1] + j * d - pads[1]!;
+          const v = ih >= 0 && ih < h && iw >= 0 && iw < w ? x[(c * h + ih) * w + iw]! : 0;
+          const wv = Math.fround(weights[(c * 3 + i) * 3 + j]!);
+          acc += adder ? -Math.abs(v - wv) : v * wv;
+        }
+        y.push(acc);
+      }
+      return { y, OH, OW };
+    };
+    const w1 = ramp(C * 9, 0.1, 0.5), b1 = [0.5, -0.25, 1], w2 = ramp(C * 9, 0.2, 0.6);
+    const graph = importOnnx(
+      buildModel({
+        inputDims: [1, C, H, W],
+        outputName: "y",
+        nodes: [
+          { op: "Conv", name: "dw", inputs: ["input", "w1", "b1"], outputs: ["c1"], attrs: { group: C, kernel_shape: [3, 3], strides: [2, 1], pads: [1, 1, 1, 0], dilations: [1, 1] } },
+          { op: "Relu", name: "relu", inputs: ["c1"], outputs: ["r1"] },
+          { op: "AdderConv", domain: "com.addernet", name: "adw", inputs: ["r1", "w2"], outputs: ["y"], attrs: { group: C, kernel_shape: [3, 3], pads: [2, 2, 2, 2], dilations: [2, 2] } },
+        ],
+        initializers: [floatTensor("w1", [C, 1, 3, 3], w1), floatTensor("b1", [C], b1), floatTensor("w2", [C, 1, 3, 3], w2)],
+      }),
+    );
+    expect(graph.nodes.map((n) => [n.op, n.activation])).toEqual([["depthwise_conv2d", "relu"], ["adder_depthwise_conv2d", "none"]]);
+    expect(graph.nodes[1]).toMatchObject({ outChannels: C, kernel: [3, 3], dilation: [2, 2], pads: [2, 2, 2, 2] });
+    const x = ramp(C * H * W, 0.3, 1.2);
+    const first = groupConv(x, H, W, w1, [2, 1], [1, 1, 1, 0], 1, false);
+    const relu = first.y.map((v, k) => Math.max(0, v + Math.fround(b1[Math.floor(k / (first.OH * first.OW))]!)));
+    const second = groupConv(relu, first.OH, first.OW, w2, [1, 1], [2, 2, 2, 2], 2, true);
+    const got = runFloat(graph, toNhwc(x, C, H, W));
+    const expected = toNhwc(second.y, C, second.OH, second.OW);
+    expect(got.length).toBe(expected.length);
+    expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+  });
+
   it("turns AdderGemm weights [K][N] (transB = 0) into [N][K] and resolves auto_pad SAME_UPPER", () => {
     const bytes = buildModel({
       inputDims: [1, 2, 5, 5],

@@ -67,6 +67,16 @@ const RULES: Rule[] = [
   { name: "a requantizing op's shift 0", applies: (k) => has(k, C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint8(op + C.O_SHIFT, 0), op + C.O_SHIFT) },
   { name: "a shift on an op that does not requantize", applies: (k) => !has(k, C.TRAIT_REQUANTIZES), edit: (v, op) => (v.setUint8(op + C.O_SHIFT, 1), op + C.O_SHIFT) },
   {
+    name: "a depthwise op's output channels other than its input's",
+    applies: (k) => has(k, C.TRAIT_DEPTHWISE),
+    edit: (v, op) => {
+      const t = C.HEADER_SIZE + C.TENSOR_RECORD_SIZE * v.getUint16(op + C.O_OUTPUT, true) + C.T_CHANNELS;
+      v.setUint16(t, v.getUint16(t, true) + 1, true);
+      v.setUint32(C.H_ACTIVATION_BYTES, v.getUint32(C.H_ACTIVATION_BYTES, true) + 65536, true); // room for the wider tensor
+      return t;
+    },
+  },
+  {
     name: "another zero point on an op that keeps its grid",
     applies: (k) => has(k, C.TRAIT_KEEPS_GRID),
     edit: (v, op) => {

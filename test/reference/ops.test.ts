@@ -98,6 +98,28 @@ describe("ADDER_CONV2D", () => {
   });
 });
 
+describe("DEPTHWISE_CONV2D and ADDER_DEPTHWISE_CONV2D", () => {
+  // input 2×2×2, z_x = 3: channel 0 [[5, −1], [0, 7]] (as above), channel 1 all 4; 3×3 pad 1;
+  // weights [i][j][c]: channel 0's taps 1…9, channel 1's all 4; mult 2, shift 1: the identity
+  const input = Int8Array.of(5, 4, -1, 4, 0, 4, 7, 4);
+  const weights = Int8Array.from({ length: 18 }, (_, k) => (k % 2 === 0 ? k / 2 + 1 : 4));
+  const model = (kind: OpKind, bias: Int32Array) =>
+    oneOp(kind, [tensor(2, 2, 2, 3), tensor(2, 2, 2, 0)], { geometry: same3x3, shift: 1, weights, bias, mult: Int32Array.of(2, 2) });
+
+  it("adder: each channel against its own filter, padded taps |z_x − w|", () => {
+    // channel 0 as the ADDER_CONV2D case above (bias 20): −5, −7, −11, −11
+    // channel 1: 4 taps in bounds |4 − 4| = 0, 5 padded |3 − 4| = 1 → −5 at every pixel
+    expect([...runReference(model("adder_depthwise_conv2d", Int32Array.of(20, 0)), input)]).toEqual([-5, -5, -7, -5, -11, -5, -11, -5]);
+  });
+
+  it("multiply: each channel against its own filter, padded taps nothing", () => {
+    // channel 0, x − z_x = [[2, −4], [−3, 4]]: (0,0) 2·5 − 4·6 − 3·8 + 4·9 = −2; (0,1) 2·4 − 4·5 − 3·7 + 4·8 = −1;
+    //   (1,0) 2·2 − 4·3 − 3·5 + 4·6 = 1; (1,1) 2·1 − 4·2 − 3·4 + 4·5 = 2
+    // channel 1, x − z_x = 1: four taps in bounds, 1·4 each → 16 at every pixel
+    expect([...runReference(model("depthwise_conv2d", Int32Array.of(0, 0)), input)]).toEqual([-2, 16, -1, 16, 1, 16, 2, 16]);
+  });
+});
+
 describe("CONV2D and DENSE", () => {
   it("makes padded taps contribute nothing", () => {
     // input 1×1×2, z_x = 1, x = (3, −1); 3×3 pad 1 over one pixel: only the centre tap (5, 7) is in bounds

@@ -1,10 +1,12 @@
-// The loop shared by the four conv-like ops (docs/SPEC.md): for each output pixel and channel,
+// The loop shared by the conv-like ops (docs/SPEC.md): for each output pixel and channel,
 // accumulate one term per kernel tap in int32 (wrapping), then requantize. The op files supply
-// what a tap contributes, in bounds and in the padding.
+// what a tap contributes, in bounds and in the padding. A depthwise op's filter n reads input
+// channel n alone, its weights stored [i][j][c].
 import type { QOp, QTensor } from "../../format/model.js";
+import { isDepthwise } from "../../ops/table.js";
 import { requantizeOutput } from "./requant.js";
 
-/** What one kernel tap adds to the accumulator, summed over its C input channels. */
+/** What one kernel tap adds to the accumulator, summed over the input channels the filter reads. */
 export interface TapRule {
   /** In-bounds tap: x[xAt … xAt+C) against w[wAt … wAt+C). */
   inBounds(x: Int8Array, xAt: number, w: Int8Array, wAt: number, channels: number, zx: number): number;
@@ -21,6 +23,8 @@ export function accumulate(op: QOp, inShape: Shape, zx: number, out: OutShape, x
   const { height: H, width: W, channels: C } = inShape;
   const N = out.channels;
   const weights = op.weights!;
+  const depthwise = isDepthwise(op.kind);
+  const Cf = depthwise ? 1 : C; // channels a filter reads at one tap
   const accs = new Int32Array(out.height * out.width * N);
   for (let oh = 0; oh < out.height; oh++) {
     for (let ow = 0; ow < out.width; ow++) {
@@ -30,9 +34,10 @@ export function accumulate(op: QOp, inShape: Shape, zx: number, out: OutShape, x
           const ih = oh * strideH + i * dilationH - padTop;
           for (let j = 0; j < kw; j++) {
             const iw = ow * strideW + j * dilationW - padLeft;
-            const wAt = ((n * kh + i) * kw + j) * C;
+            const wAt = depthwise ? (i * kw + j) * C + n : ((n * kh + i) * kw + j) * C;
+            const xAt = (ih * W + iw) * C + (depthwise ? n : 0);
             const inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-            const term = inside ? rule.inBounds(x, (ih * W + iw) * C, weights, wAt, C, zx) : rule.padded(weights, wAt, C, zx);
+            const term = inside ? rule.inBounds(x, xAt, weights, wAt, Cf, zx) : rule.padded(weights, wAt, Cf, zx);
             acc = (acc + term) | 0; // int32 wraparound
           }
         }
