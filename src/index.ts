@@ -8,6 +8,7 @@ export { quantize, compileGraph, compileOnnxFile, type Compiled, type Calibratio
 export { importOnnx, OnnxImportError, ADDER_DOMAIN, ADDER_OPSET_VERSION, type ImportOptions } from "./onnx/index.js";
 export * from "./graph/index.js";
 export { readNpy, writeNpy, npyToFloat32, npyToInt32, NpyError, type NpyArray } from "./io/npy.js";
+export { fromNhwc, layoutDims, toNhwc, type ImageLayout } from "./io/layout.js";
 
 // quantize: calibration and AdderNet-aware int8 quantization (docs/SPEC.md)
 export * from "./quantize/index.js";

@@ -1,14 +1,15 @@
 // The user-facing runtime API on Node: load a packed model, run it on int8 or float input.
 //
 //   const model = await Model.load(bytes);            // SIMD build by default
-//   const logits = model.runFloat(imageHWC);           // quantize → kernel → dequantize
-//   const raw = model.run(int8Input);                  // int8 in, int8 out
+//   const logits = model.runFloat(image);              // NCHW in and out (the model's layout); quantize → kernel → dequantize
+//   const raw = model.run(int8Input);                  // int8 NHWC in, int8 NHWC out
 
 import { readModel } from "./format/reader.js";
 import type { QModel, QTensor } from "./format/model.js";
 import { tensorBytes } from "./format/model.js";
 import { compileKernel, KernelInstance, type KernelBuild, type KernelFlavour } from "./runtime/kernel.js";
-import { dequantizeOutput, quantizeInput } from "./quantize/io.js";
+import type { ImageLayout } from "./io/layout.js";
+import { dequantizeOutput, inputFromLayout, outputDims, outputInLayout, quantizeInput } from "./quantize/io.js";
 
 export interface LoadOptions {
   /** Kernel build to run on (default "simd"). */
@@ -62,8 +63,18 @@ export class Model {
     return this.kernel.run(input);
   }
 
-  /** Quantizes a float NHWC input, runs, and dequantizes the output. */
-  runFloat(input: Float32Array): Float32Array {
-    return dequantizeOutput(this.info, this.run(quantizeInput(this.info, input)));
+  /** The output's dims (batch 1) in `layout`: by default the source model's own, e.g. [1, C, H, W] or [1, F]. */
+  outputDims(layout: ImageLayout = "nchw"): number[] {
+    return outputDims(this.info, layout);
+  }
+
+  /**
+   * Quantizes a float input, runs, and dequantizes the output; both in `layout` order, by default
+   * the model's own (NCHW, as ONNX/PyTorch: a vector in the order of ONNX's Flatten), or "nhwc".
+   */
+  runFloat(input: Float32Array, options: { layout?: ImageLayout } = {}): Float32Array {
+    const layout = options.layout ?? "nchw";
+    const output = dequantizeOutput(this.info, this.run(quantizeInput(this.info, inputFromLayout(this.info, input, layout))));
+    return outputInLayout(this.info, output, layout);
   }
 }

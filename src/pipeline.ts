@@ -42,11 +42,17 @@ export function compileGraph(graph: Graph, samplesOrRanges: readonly Float32Arra
   return { ...planned, bytes: packModel(planned.model) };
 }
 
-/** Import → quantize → plan → pack an ONNX file, calibrated on .npy samples. */
+/**
+ * Import → quantize → plan → pack an ONNX file, calibrated on .npy samples. What the import
+ * assumed (a batch of N imported as 1) comes first in report.warnings.
+ */
 export function compileOnnxFile(onnxPath: string, calibration: CalibrationFiles, options: QuantizeOptions = {}): Compiled & { graph: Graph } {
-  const graph = importOnnx(readFile(onnxPath, "ONNX model"));
+  const importWarnings: string[] = [];
+  const graph = importOnnx(readFile(onnxPath, "ONNX model"), { onWarning: (w) => importWarnings.push(w) });
   const samples = listNpyFiles(calibration.path)
     .flatMap((file) => samplesFromNpy(file, graph.inputShape, calibration.layout))
     .slice(0, calibration.maxSamples);
-  return { graph, ...compileGraph(graph, samples, options) };
+  const compiled = compileGraph(graph, samples, options);
+  compiled.report.warnings.unshift(...importWarnings);
+  return { graph, ...compiled };
 }

@@ -7,8 +7,16 @@
 /** "ADDN" read as a little-endian u32. */
 #define ADDERNET_FORMAT_MAGIC (0x4e444441)
 #define ADDERNET_FORMAT_VERSION (1)
-/** No flag bits are defined in version 1: any set bit is rejected. */
-#define ADDERNET_FORMAT_KNOWN_FLAGS (0)
+/**
+ * Header flags: how the source model shapes the output (docs/FORMAT.md), for the host's output
+ * conversion; the kernels compute nothing with them. The output H×W×C is, in the source model,
+ * a vector [1, C·H·W] in (c, h, w) order (ONNX's Flatten of the map) ...
+ */
+#define ADDERNET_FLAG_OUTPUT_FLATTENED (1)
+/** ... or a 1-D map [1, C, H·W] (H = 1 for a model of 1-D data); with neither flag, [1, C, H, W]. */
+#define ADDERNET_FLAG_OUTPUT_1D (2)
+/** The flag bits version 1 defines: any other set bit is rejected. */
+#define ADDERNET_FORMAT_KNOWN_FLAGS (3)
 #define ADDERNET_HEADER_SIZE (48)
 /** The CRC-32 covers the file from this offset (just past the CRC field) to its end. */
 #define ADDERNET_CRC_START (16)

@@ -4,7 +4,7 @@
 import type { Graph } from "../graph/ir.js";
 import { floatOutputs } from "./float_outputs.js";
 import type { QModel } from "../format/model.js";
-import { dequantizeOutput, quantizeInput } from "../quantize/io.js";
+import { dequantizeOutput, outputInLayout, quantizeInput } from "../quantize/io.js";
 import type { Runtime } from "../runtime/index.js";
 import { outcomeToOutput } from "../runtime/tools.js";
 
@@ -63,11 +63,13 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       ]);
       outcomes.forEach((outcome, i) => {
         const label = labels[start + i]!;
-        const q = dequantizeOutput(model, outcomeToOutput(outcome));
+        // Both outputs in the model's own order, which the labels index (ONNX's Flatten of a map).
+        const q = outputInLayout(model, dequantizeOutput(model, outcomeToOutput(outcome)));
         const qClass = argmax(q);
         if (qClass === label) int8Correct++;
-        const f = floatOutputsOfBatch?.[i];
-        if (!f) return;
+        const floatOutput = floatOutputsOfBatch?.[i];
+        if (!floatOutput) return;
+        const f = outputInLayout(model, floatOutput);
         const fClass = argmax(f);
         if (fClass === label) floatCorrect++;
         if (fClass === qClass) agree++;

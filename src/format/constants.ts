@@ -9,8 +9,16 @@
 /** "ADDN" read as a little-endian u32. */
 export const FORMAT_MAGIC = 0x4e444441;
 export const FORMAT_VERSION = 1;
-/** No flag bits are defined in version 1: any set bit is rejected. */
-export const FORMAT_KNOWN_FLAGS = 0;
+/**
+ * Header flags: how the source model shapes the output (docs/FORMAT.md), for the host's output
+ * conversion; the kernels compute nothing with them. The output H×W×C is, in the source model,
+ * a vector [1, C·H·W] in (c, h, w) order (ONNX's Flatten of the map) ...
+ */
+export const FLAG_OUTPUT_FLATTENED = 1;
+/** ... or a 1-D map [1, C, H·W] (H = 1 for a model of 1-D data); with neither flag, [1, C, H, W]. */
+export const FLAG_OUTPUT_1D = 2;
+/** The flag bits version 1 defines: any other set bit is rejected. */
+export const FORMAT_KNOWN_FLAGS = 3;
 export const HEADER_SIZE = 48;
 /** The CRC-32 covers the file from this offset (just past the CRC field) to its end. */
 export const CRC_START = 16;

@@ -1,5 +1,7 @@
 // The quantized model: what the packer writes, the reader returns and the reference
 // interpreter runs. It mirrors docs/FORMAT.md field for field.
+import type { ValueRank } from "../graph/ir.js";
+import { FLAG_OUTPUT_1D, FLAG_OUTPUT_FLATTENED } from "./constants.js";
 
 /** Opcodes by name, in the order of src/format/constants.ts. */
 export type OpKind =
@@ -101,7 +103,20 @@ export interface QModel {
   output: number;
   /** Size of the activation region (set by the arena planner). */
   activationBytes: number;
+  /** Header flags (FLAG_OUTPUT_*: how the source model shapes the output; outputRank); absent when 0. */
+  flags?: number;
 }
+
+/** The output's rank in the source model, from the header flags (FLATTENED wins over 1D). */
+export function outputRank(model: Pick<QModel, "flags">): ValueRank {
+  const flags = model.flags ?? 0;
+  if (flags & FLAG_OUTPUT_FLATTENED) return 2;
+  if (flags & FLAG_OUTPUT_1D) return 3;
+  return 4;
+}
+
+/** The header flags that record an output rank. */
+export const outputRankFlags = (rank: ValueRank): number => (rank === 2 ? FLAG_OUTPUT_FLATTENED : rank === 3 ? FLAG_OUTPUT_1D : 0);
 
 
 export const tensorBytes = (t: Pick<QTensor, "height" | "width" | "channels">): number =>

@@ -85,7 +85,7 @@ function checkEnvelope(bytes: Uint8Array, view: DataView): Header {
   if (h.magic !== C.FORMAT_MAGIC) fail(C.STATUS_BAD_MAGIC, C.H_MAGIC, `magic: expected ${hex(C.FORMAT_MAGIC)} ("ADDN"), found ${hex(h.magic)}`);
   if (h.version !== C.FORMAT_VERSION) fail(C.STATUS_BAD_VERSION, C.H_VERSION, `version: expected ${C.FORMAT_VERSION}, found ${h.version}`);
   if ((h.flags & ~C.FORMAT_KNOWN_FLAGS) !== 0) {
-    fail(C.STATUS_BAD_FLAGS, C.H_FLAGS, `flags: unknown bits ${hex(h.flags & ~C.FORMAT_KNOWN_FLAGS)} set (version 1 defines none), found ${hex(h.flags)}`);
+    fail(C.STATUS_BAD_FLAGS, C.H_FLAGS, `flags: unknown bits ${hex(h.flags & ~C.FORMAT_KNOWN_FLAGS)} set (version 1 defines ${hex(C.FORMAT_KNOWN_FLAGS)}), found ${hex(h.flags)}`);
   }
   if (h.fileSize < C.HEADER_SIZE || h.fileSize > bytes.length) {
     fail(C.STATUS_TRUNCATED, C.H_FILE_SIZE, `file_size: expected ${C.HEADER_SIZE}…${bytes.length} (the bytes supplied), found ${h.fileSize}`);
@@ -465,5 +465,5 @@ export function readModel(bytes: Uint8Array): QModel {
   if (!written.has(h.outputTensor) || h.outputTensor === h.inputTensor) {
     fail(C.STATUS_BAD_GRAPH, C.H_OUTPUT_TENSOR, `output_tensor: tensor ${h.outputTensor} is never written by an op`);
   }
-  return { tensors, ops, input: h.inputTensor, output: h.outputTensor, activationBytes: h.activationBytes };
+  return { tensors, ops, input: h.inputTensor, output: h.outputTensor, activationBytes: h.activationBytes, ...(h.flags !== 0 && { flags: h.flags }) };
 }

@@ -116,6 +116,7 @@ function checkModelEncodable(model: QModel): void {
   const tensorIndex: IntRange = { name: "tensor index", min: 0, max: model.tensors.length - 1 };
   checkInt(model.input, tensorIndex, "model input");
   checkInt(model.output, tensorIndex, "model output");
+  if (model.flags !== undefined) checkInt(model.flags, { name: "flag bits (FORMAT_KNOWN_FLAGS)", min: 0, max: C.FORMAT_KNOWN_FLAGS }, "flags");
   checkInt(model.activationBytes, U32, "activationBytes");
   model.tensors.forEach((t, i) => checkTensorEncodable(model, t, i));
   model.ops.forEach((op, i) => checkOpEncodable(model, op, i));
@@ -162,7 +163,7 @@ export function packModel(model: QModel): Uint8Array {
 
   view.setUint32(C.H_MAGIC, C.FORMAT_MAGIC, true);
   view.setUint16(C.H_VERSION, C.FORMAT_VERSION, true);
-  view.setUint16(C.H_FLAGS, 0, true);
+  view.setUint16(C.H_FLAGS, model.flags ?? 0, true);
   view.setUint32(C.H_FILE_SIZE, fileSize, true);
   view.setUint16(C.H_TENSOR_COUNT, model.tensors.length, true);
   view.setUint16(C.H_OP_COUNT, model.ops.length, true);

@@ -80,7 +80,16 @@ export interface PadNode extends NodeBase {
  * inputs of the same height and width, side by side along channels.
  */
 export interface SimpleNode extends NodeBase {
-  op: "global_avg_pool" | "add" | "flatten" | "softmax" | "log_softmax" | "concat";
+  op: "global_avg_pool" | "add" | "softmax" | "log_softmax" | "concat";
+}
+
+/**
+ * The same values under another shape, in the same (NHWC) order: a vector 1×1×(H·W·C) (a
+ * flatten), or with `shape`, that shape, which has as many elements.
+ */
+export interface FlattenNode extends NodeBase {
+  op: "flatten";
+  shape?: Shape;
 }
 
 /** The element-wise functions of one value an `elementwise` node applies (src/graph/elementwise.ts). */
@@ -115,7 +124,14 @@ export interface ChannelAffineNode extends NodeBase {
   bias: Float32Array;
 }
 
-export type GraphNode = ConvNode | DenseNode | PoolNode | PadNode | SimpleNode | ElementwiseNode | ChannelAffineNode;
+export type GraphNode = ConvNode | DenseNode | PoolNode | PadNode | SimpleNode | FlattenNode | ElementwiseNode | ChannelAffineNode;
+
+/**
+ * How the source model (ONNX, batch first) shapes a value of shape H×W×C, in NCHW notation:
+ * 4 is [1, C, H, W]; 3 is a 1-D map [1, C, L] with L = H·W (the importer makes H = 1); 2 is
+ * a vector [1, C·H·W], the values in (c, h, w) order (the order of ONNX's Flatten).
+ */
+export type ValueRank = 2 | 3 | 4;
 
 export interface Graph {
   inputName: string;
@@ -123,4 +139,6 @@ export interface Graph {
   /** Nodes in execution (topological) order. */
   nodes: GraphNode[];
   outputName: string;
+  /** The output's rank in the source model; absent: 2 after a dense layer or a flatten, else 4 (graphOutputRank). */
+  outputRank?: ValueRank;
 }

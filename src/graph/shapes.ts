@@ -2,7 +2,7 @@
 // of a Graph (float reference, quantizer, importer) use these same checks, so a malformed graph
 // fails with the same message wherever it is first touched.
 
-import type { ConvNode, DenseNode, Graph, GraphNode, PadNode, PoolNode, Shape } from "./ir.js";
+import type { ConvNode, DenseNode, Graph, GraphNode, PadNode, PoolNode, Shape, ValueRank } from "./ir.js";
 import { hasFilters, isDense, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 import { elementwiseProblem } from "./elementwise.js";
 
@@ -156,10 +156,15 @@ export function nodeOutputShape(node: GraphNode, inputs: Shape[]): Shape {
     }
     case "global_avg_pool":
       return { height: 1, width: 1, channels: x.channels };
-    case "flatten":
+    case "flatten": {
       // RESHAPE copies bytes and applies no output clamp (docs/SPEC.md).
       if (node.activation !== "none") throw nodeError(node, `a flatten applies no activation (found "${node.activation}")`);
-      return { height: 1, width: 1, channels: shapeSize(x) };
+      if (!node.shape) return { height: 1, width: 1, channels: shapeSize(x) };
+      const s = node.shape;
+      checkPositiveInts(node, "shape", [s.height, s.width, s.channels]);
+      if (shapeSize(s) !== shapeSize(x)) throw nodeError(node, `shape ${fmt(s)} does not hold the ${shapeSize(x)} values of its input (${fmt(x)})`);
+      return { ...s };
+    }
     case "add": {
       const y = inputs[1]!;
       if (!sameShape(x, y)) {
@@ -241,4 +246,12 @@ export function inferShapes(graph: Graph): Map<string, Shape> {
     throw new GraphError(`graph output "${graph.outputName}" is not produced by any node`);
   }
   return shapes;
+}
+
+/** The output's rank in the source model (Graph.outputRank); absent, 2 after a dense layer or a flatten, else 4. */
+export function graphOutputRank(graph: Graph): ValueRank {
+  if (graph.outputRank) return graph.outputRank;
+  const producer = graph.nodes.find((node) => node.output === graph.outputName);
+  const vector = producer !== undefined && ((producer.op === "flatten" && !producer.shape) || (isFilterNode(producer) && isDenseNode(producer)));
+  return vector ? 2 : 4;
 }

@@ -7,6 +7,7 @@ import { type QModel, tensorBytes } from "../format/model.js";
 import { readModel } from "../format/reader.js";
 import { liveBytesLowerBound, placedSlices, tensorLifetimes } from "../plan/arena.js";
 import { countModel, countOp, type OpCount } from "./op_counts.js";
+import { outputDims } from "../quantize/io.js";
 
 export interface ModelReport {
   model: QModel;
@@ -59,7 +60,7 @@ export function renderReport(r: ModelReport): string {
   const lines: string[] = [];
   lines.push(`model: ${model.ops.length} ops, ${model.tensors.length} tensors, ${layout.fileSize} bytes, CRC-32 0x${layout.crc32.toString(16).padStart(8, "0")}`);
   lines.push(`input  t${model.input} ${shape(input)} int8, scale ${input.scale.toPrecision(6)}, zero point ${input.zeroPoint}`);
-  lines.push(`output t${model.output} ${shape(output)} int8, scale ${output.scale.toPrecision(6)}, zero point ${output.zeroPoint}`);
+  lines.push(`output t${model.output} ${shape(output)} int8, scale ${output.scale.toPrecision(6)}, zero point ${output.zeroPoint}; in the model's layout [${outputDims(model).join(", ")}]`);
 
   lines.push("", "layers:");
   const layerRows = [["#", "op", "in -> out", "kernel/stride/pad", "clamp", "shift", "taps", "mul", "add"]];

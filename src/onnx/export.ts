@@ -7,7 +7,8 @@
 import type { onnx as schema } from "onnx-proto";
 import type { Activation, BatchNorm, ChannelAffineNode, ConvNode, DenseNode, ElementwiseNode, Graph, GraphNode, Shape } from "../graph/ir.js";
 import { permuteDenseColumns } from "../graph/layout.js";
-import { inferShapes, isDenseNode, isFilterNode, keepsValueOrder } from "../graph/shapes.js";
+import { graphOutputRank, inferShapes, isDenseNode, isFilterNode, keepsValueOrder } from "../graph/shapes.js";
+import { layoutDims } from "../io/layout.js";
 import { isAdder, isDepthwise, kindOfGraphOp } from "../ops/table.js";
 import { ADDER_DOMAIN, ADDER_OPSET_VERSION } from "./domain.js";
 import { encodeModel, onnx } from "./proto.js";
@@ -40,6 +41,11 @@ class Writer {
     return name;
   }
 
+  /** A Reshape of `x` to the ONNX dims `dims` (an int64 shape initializer beside it). */
+  reshape(name: string, x: string, dims: number[], output: string): string {
+    return this.node("Reshape", name, [x, this.int64Tensor(`${name}.shape`, dims)], output);
+  }
+
   node(opType: string, name: string, inputs: string[], output: string, attribute: Attribute[] = [], domain = ""): string {
     this.nodes.push({ opType, name, domain, input: inputs, output: [output], attribute });
     return output;
@@ -68,7 +74,7 @@ function exportNode(w: Writer, node: GraphNode): void {
     value = step(value, i === steps.length - 1 ? node.output : `${node.name}.step${i}`);
   });
   if (isFilterNode(node) && isDenseNode(node)) w.vectors.set(node.output, undefined);
-  if (node.op === "flatten") w.vectors.set(node.output, w.shapes.get(node.inputs[0]!)!);
+  if (node.op === "flatten" && !node.shape) w.vectors.set(node.output, w.shapes.get(node.inputs[0]!)!);
   if ((node.op === "add" || node.op === "concat") && node.inputs.some((x) => w.vectors.has(x))) w.vectors.set(node.output, undefined);
   // an element-wise op keeps a vector's rank and element order
   if (keepsValueOrder(node) && w.vectors.has(node.inputs[0]!)) w.vectors.set(node.output, w.vectors.get(node.inputs[0]!));
@@ -93,6 +99,9 @@ function exportCore(w: Writer, node: GraphNode, output: string): string {
     case "global_avg_pool":
       return w.node("GlobalAveragePool", node.name, [input], output);
     case "flatten":
+      // A reshape node keeps the NHWC bytes; exported as ONNX's Reshape, which keeps the NCHW order, it is exact
+      // when both orders agree (the importer makes no other).
+      if (node.shape) return w.reshape(node.name, input, layoutDims(node.shape, 4, "nchw"), output);
       return w.node("Flatten", node.name, [input], output, [int("axis", 1)]);
     case "add":
       return w.node("Add", node.name, [input, node.inputs[1]!], output);
@@ -193,7 +202,15 @@ export function exportOnnx(graph: Graph): Uint8Array {
   for (const node of graph.nodes) exportNode(w, node);
   const { height, width, channels } = graph.inputShape;
   const out = w.shapes.get(graph.outputName)!;
-  const outputDims = w.vectors.has(graph.outputName) ? [1, out.channels] : [1, out.channels, out.height, out.width];
+  // The output in its source rank: a map flattened at the end (rank 2) gets a Flatten, a 1-D map (rank 3) a Reshape.
+  const rank = graphOutputRank(graph);
+  let outputName = graph.outputName;
+  if (rank === 2 && !w.vectors.has(outputName)) {
+    outputName = w.node("Flatten", "output_flatten", [outputName], `${outputName}.flat`, [int("axis", 1)]);
+  } else if (rank === 3) {
+    outputName = w.reshape("output_reshape", outputName, layoutDims(out, 3, "nchw"), `${outputName}.1d`);
+  }
+  const outputDims = layoutDims(out, rank, "nchw");
   const valueInfo = (name: string, dims: number[]): schema.IValueInfoProto => ({
     name,
     type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
@@ -207,7 +224,7 @@ export function exportOnnx(graph: Graph): Uint8Array {
       node: w.nodes,
       initializer: w.initializers,
       input: [valueInfo(graph.inputName, [1, channels, height, width])],
-      output: [valueInfo(graph.outputName, outputDims)],
+      output: [valueInfo(outputName, outputDims)],
     },
   });
 }

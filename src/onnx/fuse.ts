@@ -1,10 +1,10 @@
 // The fusion pass over the imported steps: a BatchNormalization folds into the conv-like node
 // before it, an Add of a constant into the MatMul/Gemm before it (its bias), a Relu or Clip into
 // the node before it (its output clamp). A node can take a fusion only when the fused op is its
-// output's sole reader. What cannot fuse stands alone: an activation (after the graph input, after
-// a flatten, or after a value read elsewhere) becomes a 1×1 max pool with that activation, which
-// on the int8 grid copies each value and clamps it, ReLU/ReLU6 exactly; a BatchNorm becomes a
-// channel_affine node (docs/ONNX.md).
+// output's sole reader; an activation after a flatten acts on the map before it. What cannot fuse
+// stands alone: an activation (after the graph input, a pad, or a value read elsewhere) becomes a
+// 1×1 max pool with that activation, which on the int8 grid copies each value and clamps it,
+// ReLU/ReLU6 exactly; a BatchNorm becomes a channel_affine node (docs/ONNX.md).
 import type { Activation, BatchNorm, ChannelAffineNode, GraphNode, PoolNode } from "../graph/ir.js";
 import { OnnxImportError } from "./errors.js";
 import { isFilterNode } from "../graph/shapes.js";
@@ -60,7 +60,9 @@ export function fuse(steps: readonly Step[], outputName: string): GraphNode[] {
     }
     const producer = producers.get(step.input);
     const sole = producer && readers.get(step.input) === 1 ? producer : undefined;
-    const target = foldTarget(step, sole, producer);
+    const target = sole?.op === "flatten" && step.fusion.kind === "activation"
+      ? activateBeforeFlatten(sole, step.fusion.activation, step, { nodes, producers, readers })
+      : foldTarget(step, sole, producer);
     if (target) {
       // The fused node takes over the output name of the op fused into it.
       target.output = step.output;
@@ -92,8 +94,8 @@ function foldTarget(step: FusionStep, sole: GraphNode | undefined, producer: Gra
       return sole;
     }
     case "activation": {
-      // A flatten or a pad copies bytes and has no output clamp (docs/SPEC.md, RESHAPE, PAD).
-      if (!sole || sole.op === "flatten" || sole.op === "pad") return undefined;
+      // A pad copies bytes and has no output clamp (docs/SPEC.md, PAD).
+      if (!sole || sole.op === "pad") return undefined;
       sole.activation = strongerActivation(sole.activation, fusion.activation);
       return sole;
     }
@@ -109,7 +111,7 @@ function standalone(step: FusionStep): PoolNode | ChannelAffineNode {
   const { fusion } = step;
   switch (fusion.kind) {
     case "activation":
-      return { op: "max_pool", ...base, activation: fusion.activation, kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0] };
+      return standaloneActivation(step.name, step.input, step.output, fusion.activation);
     case "batch_norm": {
       const { gamma, beta, mean, variance, epsilon } = fusion.batchNorm;
       const scale = gamma.map((g, c) => g / Math.sqrt(variance[c]! + epsilon));
@@ -119,4 +121,36 @@ function standalone(step: FusionStep): PoolNode | ChannelAffineNode {
     case "bias":
       throw new Error("unreachable: a constant Add is folded or rejected");
   }
+}
+
+/** The Graph nodes made so far, who made each value, and how many steps read it. */
+interface FuseContext {
+  nodes: GraphNode[];
+  producers: Map<string, GraphNode>;
+  readers: Map<string, number>;
+}
+
+/**
+ * An activation after a flatten (which copies bytes and has no output clamp, docs/SPEC.md,
+ * RESHAPE) acts on the map before it: it is element-wise, so the flatten then carries it. The
+ * map's producer takes it as its clamp when the flatten alone reads it; otherwise a standalone
+ * activation goes in front of the flatten. Returns the flatten, which takes the step's output.
+ */
+function activateBeforeFlatten(flatten: GraphNode, activation: Activation, step: FusionStep, context: FuseContext): GraphNode {
+  const map = flatten.inputs[0]!;
+  const producer = context.producers.get(map);
+  if (producer && producer.op !== "flatten" && producer.op !== "pad" && context.readers.get(map) === 1) {
+    producer.activation = strongerActivation(producer.activation, activation);
+    return flatten;
+  }
+  const activated = standaloneActivation(step.name, map, `${map}.${step.name}`, activation);
+  context.nodes.splice(context.nodes.indexOf(flatten), 0, activated);
+  context.producers.set(activated.output, activated);
+  flatten.inputs[0] = activated.output;
+  return flatten;
+}
+
+/** An activation on its own: a 1×1 max pool, which keeps its input's grid and clamps. */
+function standaloneActivation(name: string, input: string, output: string, activation: Activation): PoolNode {
+  return { op: "max_pool", name, inputs: [input], output, activation, kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0] };
 }

@@ -1,5 +1,6 @@
-// The graph's one input: a float tensor [1, C, H, W] or [1, F] with fixed dims (a dynamic batch
-// dim resolves to 1 unless the options say otherwise).
+// The graph's one input: a float tensor [N, C, H, W], [N, C, L] or [N, F] with fixed dims. The
+// Graph is for one sample: a dynamic batch dim resolves to 1, and a fixed batch N > 1 too (the
+// model is run one sample at a time), each unless the options say otherwise.
 import { OnnxImportError } from "./errors.js";
 import { TensorDataType, has, int64ToNumber, type ValueInfoProto } from "./proto.js";
 import type { ValueInfo } from "./state.js";
@@ -10,10 +11,22 @@ export interface ImportOptions {
    * resolved to 1 by default ("resolve"); "error" rejects it like any other dynamic dim.
    */
   dynamicBatch?: "resolve" | "error";
+  /**
+   * A fixed batch N > 1 (a model exported with a batch of N samples): "resolve" (default)
+   * imports it as a model of one sample, which run and eval feed one sample at a time, and says
+   * so through `onWarning`; "error" rejects it.
+   */
+  fixedBatch?: "resolve" | "error";
+  /** Receives what the import assumed or changed (a batch of N imported as 1). Nothing is printed. */
+  onWarning?: (message: string) => void;
 }
 
-/** The input among `inputs` that is not an initializer, with its shape. */
-export function graphInput(inputs: readonly ValueInfoProto[], isInitializer: (name: string) => boolean, options: ImportOptions): { name: string; info: ValueInfo } {
+/** The input among `inputs` that is not an initializer: its shape and the batch it was exported with. */
+export function graphInput(
+  inputs: readonly ValueInfoProto[],
+  isInitializer: (name: string) => boolean,
+  options: ImportOptions,
+): { name: string; info: ValueInfo; batch: number } {
   const candidates = inputs.filter((v) => !isInitializer(v.name ?? ""));
   if (candidates.length !== 1) {
     const names = candidates.map((v) => `"${v.name}"`).join(", ");
@@ -22,9 +35,21 @@ export function graphInput(inputs: readonly ValueInfoProto[], isInitializer: (na
   const input = candidates[0]!;
   const name = input.name ?? "";
   const dims = inputDims(input, options);
-  if (dims.length === 4) return { name, info: { rank: 4, shape: { channels: dims[1]!, height: dims[2]!, width: dims[3]! } } };
-  if (dims.length === 2) return { name, info: { rank: 2, shape: { channels: dims[1]!, height: 1, width: 1 } } };
-  throw new OnnxImportError(`graph input "${name}" has rank ${dims.length}; supported: 4 (N, C, H, W) or 2 (N, F)`);
+  const info = inputInfo(name, dims);
+  const batch = dims[0]!;
+  if (batch > 1) {
+    if ((options.fixedBatch ?? "resolve") === "error") throw new OnnxImportError(`graph input "${name}" has batch dimension ${batch}; only batch 1 is supported`);
+    options.onWarning?.(`graph input "${name}" has a fixed batch of ${batch}: imported as a model of one sample (run it on each sample)`);
+  }
+  return { name, info, batch };
+}
+
+function inputInfo(name: string, dims: number[]): ValueInfo {
+  if (dims.length === 4) return { rank: 4, shape: { channels: dims[1]!, height: dims[2]!, width: dims[3]! } };
+  if (dims.length === 3) return { rank: 3, shape: { channels: dims[1]!, height: 1, width: dims[2]! } };
+  if (dims.length === 2) return { rank: 2, shape: { channels: dims[1]!, height: 1, width: 1 } };
+  const what = dims.length === 5 ? " (3-D data [N, C, D, H, W])" : "";
+  throw new OnnxImportError(`graph input "${name}" has rank ${dims.length}${what}; supported: 4 (N, C, H, W), 3 (N, C, L) or 2 (N, F)`);
 }
 
 function inputDims(input: ValueInfoProto, options: ImportOptions): number[] {
@@ -42,7 +67,6 @@ function inputDims(input: ValueInfoProto, options: ImportOptions): number[] {
       if (index === 0 && (options.dynamicBatch ?? "resolve") === "resolve") return 1;
       throw new OnnxImportError(`graph input "${name}" dim ${index} is dynamic (${what}); export the model with a fixed input shape`);
     }
-    if (index === 0 && fixed !== 1) throw new OnnxImportError(`graph input "${name}" has batch dimension ${fixed}; only batch 1 is supported`);
     return fixed;
   });
 }

@@ -106,21 +106,33 @@ export class OnnxNode {
     return this.state.constants.has(this.state.resolve(this.inputName(position)));
   }
 
-  /** A computed input (alias-resolved). */
+  /** A computed input: its Graph value (alias-resolved) and how ONNX sees it under this name. */
   value(position: number): { name: string; info: ValueInfo } {
     const raw = this.inputName(position);
     const name = this.state.resolve(raw);
-    const info = this.state.values.get(name);
+    const info = this.state.values.get(raw) ?? this.state.values.get(name);
     if (info) return { name, info };
     if (this.state.constants.has(name)) throw this.error(`input ${position} "${raw}" is a constant; a computed tensor is expected there`);
     throw this.error(`input ${position} "${raw}" is not produced by an earlier node, the graph input or an initializer`);
   }
 
-  /** A computed input that is a feature map [1, C, H, W]. */
-  map(position: number): { name: string; shape: Shape } {
+  /** A computed input that is a feature map: [1, C, H, W] (2 spatial axes) or [1, C, L] (1, as H = 1, W = L). */
+  map(position: number): { name: string; shape: Shape; rank: 3 | 4; spatialAxes: 1 | 2 } {
     const { name, info } = this.value(position);
-    if (info.rank !== 4) throw this.error(`input "${name}" has shape ${onnxShapeText(info)}; a 4-D feature map [1, C, H, W] is expected`);
-    return { name, shape: info.shape };
+    if (info.rank === 2) throw this.error(`input "${name}" has shape ${onnxShapeText(info)}; a feature map [1, C, H, W] or [1, C, L] is expected`);
+    return { name, shape: info.shape, rank: info.rank, spatialAxes: info.rank === 3 ? 1 : 2 };
+  }
+
+  /** The batch the model was exported with (the Graph is for one sample). */
+  get exportedBatch(): number {
+    return this.state.batch;
+  }
+
+  /** Axes from the attribute `axes` (older opsets) or the constant input at `position` (newer ones); undefined if neither is given. */
+  axes(position: number): number[] | undefined {
+    if (this.hasAttribute("axes")) return this.ints("axes", []);
+    if (!this.hasInput(position)) return undefined;
+    return Array.from(this.constant(position, "axes").values);
   }
 
   /** A constant input (initializer or Constant node, alias-resolved). */
@@ -159,8 +171,12 @@ export class OnnxNode {
     return { name: this.name, inputs, output: this.outputName(0), activation: "none" };
   }
 
-  /** A Graph node; its output shape comes from src/graph/shapes.ts, its ONNX rank from its op. */
-  emit(node: GraphNode): void {
+  /**
+   * A Graph node; its output shape comes from src/graph/shapes.ts. ONNX sees its output as
+   * `view` says, by default with the rank of input 0 (a dense layer's: 2); an element-wise op
+   * keeps a flattened vector's NHWC order.
+   */
+  emit(node: GraphNode, view?: Omit<ValueInfo, "shape">): void {
     const inputs = node.inputs.map((name) => this.state.values.get(name)!);
     let shape: Shape;
     try {
@@ -169,15 +185,14 @@ export class OnnxNode {
       if (e instanceof GraphError) throw this.error(e.detail);
       throw e;
     }
-    const input = inputs[0]!;
-    const info: ValueInfo =
-      node.op === "flatten"
-        ? { shape, rank: 2, ...(input.shape.height * input.shape.width > 1 ? { flattenedFrom: input.shape } : {}) }
-        : { shape, rank: isFilterNode(node) && isDenseNode(node) ? 2 : input.rank };
-    // an element-wise op keeps a flattened vector's NHWC order
-    if (keepsValueOrder(node) && input.flattenedFrom) info.flattenedFrom = input.flattenedFrom;
+    // as ONNX sees input 0 (an alias such as an Unsqueeze has a rank of its own)
+    const input = this.value(0).info;
+    const seen = view ?? {
+      rank: isFilterNode(node) && isDenseNode(node) ? 2 : input.rank,
+      ...(keepsValueOrder(node) && input.flattenedFrom ? { flattenedFrom: input.flattenedFrom } : {}),
+    };
     this.state.steps.push(node);
-    this.state.values.set(node.output, info);
+    this.state.values.set(node.output, { ...seen, shape });
   }
 
   /**
@@ -199,11 +214,12 @@ export class OnnxNode {
     this.state.values.set(output, info);
   }
 
-  /** Output 0 becomes another name of `value` (no node). */
-  alias(value: string): void {
+  /** Output 0 becomes another name of `value` (a Graph value or a constant; no node), seen as `info` (by default as `value` is). */
+  alias(value: string, info?: ValueInfo): void {
     const output = this.outputName(0);
     if (this.state.resolve(value) === output) throw this.error(`reads its own output "${output}"`);
-    this.state.alias(output, value);
+    // A constant has no ValueInfo: its alias is another name of the constant.
+    this.state.alias(output, value, info ?? this.state.values.get(value) ?? this.state.values.get(this.state.resolve(value)));
   }
 
   defineConstant(constant: Constant): void {

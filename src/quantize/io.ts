@@ -1,6 +1,8 @@
-// Model input quantization and output dequantization (SPEC.md "Choosing grids").
+// Model input quantization and output dequantization (SPEC.md "Choosing grids"), and the
+// conversions between the kernel's NHWC values and the model's own layout (src/io/layout.ts).
 
-import { type QModel, tensorBytes } from "../format/model.js";
+import { outputRank, type QModel, tensorBytes } from "../format/model.js";
+import { fromNhwc, type ImageLayout, layoutDims, toNhwc } from "../io/layout.js";
 import { quantizeValue } from "./grid.js";
 
 /** q = clamp(round(x/s) + z, −128, 127), rounding half away from zero, on the input tensor's grid. */
@@ -22,4 +24,19 @@ export function dequantizeOutput(model: QModel, q: Int8Array): Float32Array {
     throw new Error(`dequantizeOutput: expected ${tensorBytes(t)} bytes (${t.height}x${t.width}x${t.channels}), found ${q.length}`);
   }
   return Float32Array.from(q, (v) => t.scale * (v - t.zeroPoint));
+}
+
+/** The model output's dims (batch 1) in `layout`, as the source model shapes it (its rank from the header flags). */
+export function outputDims(model: QModel, layout: ImageLayout = "nchw"): number[] {
+  return layoutDims(model.tensors[model.output]!, outputRank(model), layout);
+}
+
+/** Dequantized output values (NHWC, as the kernel writes them) in `layout` order: "nchw" is the source model's own order. */
+export function outputInLayout(model: QModel, values: Float32Array, layout: ImageLayout = "nchw"): Float32Array {
+  return fromNhwc(values, model.tensors[model.output]!, layout);
+}
+
+/** Float input values in `layout` order, as the NHWC values quantizeInput takes. */
+export function inputFromLayout(model: QModel, values: ArrayLike<number>, layout: ImageLayout = "nchw"): Float32Array {
+  return toNhwc(values, model.tensors[model.input]!, layout);
 }

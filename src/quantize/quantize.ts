@@ -5,9 +5,9 @@
 
 import type { Graph, GraphNode, PadNode, PoolNode, Shape } from "../graph/ir.js";
 import { channelsLast } from "../graph/layout.js";
-import { inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
+import { graphOutputRank, inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
 import { TRAIT_INPUT_LIST, TRAIT_KEEPS_GRID, TRAIT_PADS, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_TWO_INPUTS } from "../format/constants.js";
-import type { Geometry, QModel, QOp, QTensor } from "../format/model.js";
+import { type Geometry, outputRankFlags, type QModel, type QOp, type QTensor } from "../format/model.js";
 import { has, isAdder, isDepthwise, kindOfGraphOp, OPS } from "../ops/table.js";
 import { calibrate, type CalibrationMethod, type Range } from "./calibrate.js";
 import { activationClamp, chooseShift, type Grid, gridFromRange, multiplier, quantizeValue } from "./grid.js";
@@ -189,7 +189,8 @@ export function quantizeGraph(graph: Graph, samplesOrRanges: readonly Float32Arr
     return op;
   });
 
-  const model: QModel = { tensors, ops, input: tensorIndex.get(graph.inputName)!, output: tensorIndex.get(graph.outputName)!, activationBytes: 0 };
+  const flags = outputRankFlags(graphOutputRank(graph));
+  const model: QModel = { tensors, ops, input: tensorIndex.get(graph.inputName)!, output: tensorIndex.get(graph.outputName)!, activationBytes: 0, ...(flags !== 0 && { flags }) };
   return { model, report, ranges, grids };
 }
 

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readModel } from "../../src/format/reader.js";
 import { runReference } from "../../src/reference/interpreter.js";
 import { quantizeInput } from "../../src/quantize/io.js";
-import { readNpy, npyToFloat32 } from "../../src/io/npy.js";
+import { readNpy, npyToFloat32, writeNpy } from "../../src/io/npy.js";
+import { fromNhwc, toNhwc } from "../../src/io/layout.js";
+import { runFloat } from "../../src/graph/float_reference.js";
+import { importOnnx } from "../../src/onnx/index.js";
 import { buildModel, floatTensor } from "../onnx/onnx_builder.js";
 import { cli, DIGITS, ROOT, type Result } from "./helpers.js";
 
@@ -43,11 +46,58 @@ describe("addernet CLI", () => {
     expect(printed.int8).toEqual(Array.from(runReference(m, quantizeInput(m, Float32Array.from(x)))));
   });
 
-  it("run writes raw int8 output bytes with --out", async () => {
+  it("run writes raw int8 output bytes with --out, for every sample of the batch", async () => {
     const out = join(dir, "out.bin");
     const r = await cli(["run", model, join(DIGITS, "test_x.npy"), "--runtime", "node-scalar", "-o", out]);
     expect(r.code).toBe(0);
-    expect(readFileSync(out).length).toBe(10);
+    expect(readFileSync(out).length).toBe(450 * 10);
+    expect(r.stdout.match(/^sample \d+:$/gm)).toHaveLength(450);
+  });
+
+  it("a model exported with a batch of 2: pack says so once, run feeds each sample and writes the outputs in the model's layout", async () => {
+    const [C, H, W, M] = [3, 5, 4, 4];
+    const onnx = join(dir, "batch2.onnx");
+    writeFileSync(
+      onnx,
+      buildModel({
+        inputDims: [2, C, H, W],
+        outputName: "y",
+        nodes: [{ op: "Conv", name: "conv", inputs: ["input", "w"], outputs: ["y"], attrs: { kernel_shape: [3, 3] } }],
+        initializers: [floatTensor("w", [M, C, 3, 3], Array.from({ length: M * C * 9 }, (_, i) => ((i * 7) % 13) / 13 - 0.5))],
+      }),
+    );
+    const x = Float32Array.from({ length: 2 * C * H * W }, (_, i) => ((i * 5) % 17) / 8 - 1);
+    const input = join(dir, "batch2_x.npy");
+    writeFileSync(input, writeNpy([2, C, H, W], x));
+    const packed = join(dir, "batch2.addn");
+    const pack = await cli(["pack", onnx, "--calib", input, "-o", packed, "--quiet"]);
+    expect(pack.code).toBe(0);
+    expect(pack.stderr).toBe('warning: graph input "input" has a fixed batch of 2: imported as a model of one sample (run it on each sample)\n');
+
+    const out = join(dir, "batch2_y.npy");
+    const r = await cli(["run", packed, input, "-o", out, "--json"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { sample: number; dims: number[]; values: number[] });
+    expect(lines.map((l) => [l.sample, l.dims])).toEqual([[0, [1, M, 3, 2]], [1, [1, M, 3, 2]]]);
+    const written = readNpy(new Uint8Array(readFileSync(out)));
+    expect(written.shape).toEqual([2, M, 3, 2]);
+    // The float model's outputs, in NCHW order, per sample.
+    const graph = importOnnx(new Uint8Array(readFileSync(onnx)));
+    const shape = { height: H, width: W, channels: C };
+    const expected = [0, 1].flatMap((n) => Array.from(fromNhwc(runFloat(graph, toNhwc(x.subarray(n * 60, n * 60 + 60), shape, "nchw")), { height: 3, width: 2, channels: M }, "nchw")));
+    const range = Math.max(...expected) - Math.min(...expected);
+    const got = npyToFloat32(written);
+    expected.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThan(0.02 * range));
+    expect(lines.flatMap((l) => l.values)).toEqual(Array.from(got));
+
+    // --layout nhwc: an NHWC input, NHWC outputs; --index picks one sample.
+    const nhwcInput = join(dir, "batch2_x_nhwc.npy");
+    writeFileSync(nhwcInput, writeNpy([2, H, W, C], Float32Array.from([0, 1].flatMap((n) => Array.from(toNhwc(x.subarray(n * 60, n * 60 + 60), shape, "nchw"))))));
+    const nhwcOut = join(dir, "batch2_y_nhwc.npy");
+    expect((await cli(["run", packed, nhwcInput, "--layout", "nhwc", "--index", "1", "-o", nhwcOut])).code).toBe(0);
+    const one = readNpy(new Uint8Array(readFileSync(nhwcOut)));
+    expect(one.shape).toEqual([1, 3, 2, M]);
+    expect(Array.from(fromNhwc(npyToFloat32(one), { height: 3, width: 2, channels: M }, "nchw"))).toEqual(Array.from(got.subarray(24)));
   });
 
   it("eval reports float and int8 accuracy", async () => {

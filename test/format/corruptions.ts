@@ -26,6 +26,7 @@ export const cases: Case[] = [
   { what: "bad magic", bytes: edit((_, b) => (b[0] = 0x42)), status: C.STATUS_BAD_MAGIC, offset: 0, message: /magic: expected 0x4e444441 \("ADDN"\), found 0x4e444442/ },
   { what: "bad version", bytes: edit((v) => v.setUint16(4, 2, true)), status: C.STATUS_BAD_VERSION, offset: 4, message: /version: expected 1, found 2/ },
   { what: "a flag set", bytes: edit((v) => v.setUint16(6, 0x8000, true)), status: C.STATUS_BAD_FLAGS, offset: 6, message: /flags: unknown bits 0x00008000/ },
+  { what: "the first unknown flag beside the known ones", bytes: edit((v) => v.setUint16(6, 4 | C.FORMAT_KNOWN_FLAGS, true)), status: C.STATUS_BAD_FLAGS, offset: 6, message: /flags: unknown bits 0x00000004 set \(version 1 defines 0x00000003\), found 0x00000007/ },
   { what: "a flipped parameter byte", bytes: edit((_, b) => (b[b.length - 20] ^= 1), true), status: C.STATUS_BAD_CRC, offset: 12, message: new RegExp(`bad CRC-32: header says 0x[0-9a-f]{8}, bytes \\[16, ${good.length}\\) give 0x[0-9a-f]{8}`) },
   // 2. header layout
   { what: "no tensors", bytes: edit((v) => v.setUint16(16, 0, true)), status: C.STATUS_BAD_LAYOUT, offset: 16, message: /tensor_count: expected 1…4096, found 0/ },

@@ -42,6 +42,14 @@ for (const build of KERNEL_BUILDS) {
       kernel = await KernelInstance.create(build);
     });
 
+    it("on the output-layout flags: the host reads them, the kernel accepts them", () => {
+      for (const flags of [C.FLAG_OUTPUT_FLATTENED, C.FLAG_OUTPUT_1D, C.FLAG_OUTPUT_FLATTENED | C.FLAG_OUTPUT_1D]) {
+        const bytes = packModel({ ...randomModel(3, 4), flags });
+        expect(readModel(bytes).flags).toBe(flags);
+        expect(kernelOutcome(kernel, bytes)).toEqual({ status: "OK", offset: -1 });
+      }
+    });
+
     it("on every corruption case", () => {
       for (const c of cases) expect(kernelOutcome(kernel, c.bytes), c.what).toEqual(hostOutcome(c.bytes));
     });

@@ -55,11 +55,15 @@ describe("ONNX import errors", () => {
     );
   });
 
-  it("resolves a dynamic batch dim to 1 unless asked not to", () => {
+  it("resolves a dynamic batch dim, and a fixed batch N > 1 with a warning, to 1 unless asked not to", () => {
     const bytes = model({ nodes: [conv("c", "w")], inputDims: ["batch", 1, 4, 4] });
     expect(importOnnx(bytes).inputShape).toEqual({ height: 4, width: 4, channels: 1 });
     expect(() => importOnnx(bytes, { dynamicBatch: "error" })).toThrow('graph input "input" dim 0 is dynamic (dim_param "batch")');
-    expect(importError(model({ nodes: [conv("c", "w")], inputDims: [4, 1, 4, 4] }))).toContain("batch dimension 4; only batch 1");
+    const warnings: string[] = [];
+    const batch4 = model({ nodes: [conv("c", "w")], inputDims: [4, 1, 4, 4] });
+    expect(importOnnx(batch4, { onWarning: (w) => warnings.push(w) }).inputShape).toEqual({ height: 4, width: 4, channels: 1 });
+    expect(warnings).toEqual(['graph input "input" has a fixed batch of 4: imported as a model of one sample (run it on each sample)']);
+    expect(() => importOnnx(batch4, { fixedBatch: "error" })).toThrow('graph input "input" has batch dimension 4; only batch 1 is supported');
   });
 
   it("rejects an empty Clip range", () => {
@@ -107,15 +111,17 @@ describe("ONNX import errors", () => {
     expect(message).toBe('AdderConv (node "adder_0"): needs opset com.addernet version 1; the model does not import it');
   });
 
-  it("rejects grouped convolutions other than depthwise, non-flatten reshapes and dynamic weights", () => {
+  it("rejects groups that do not fit, grouped adder convolutions other than depthwise, non-flatten reshapes and dynamic weights", () => {
     expect(importError(model({ nodes: [{ ...conv("g", "w"), attrs: { group: 2 } }] }))).toBe(
-      'Conv (node "g"): group = 2 is not supported: only 1 (a convolution) or the input\'s channel count 1 (a depthwise convolution)',
+      'Conv (node "g"): group = 2 does not divide the 1 input and 2 output channels',
     );
     const grouped = (name: string, group: number, dims: number[]) =>
       importError(model({ nodes: [{ ...conv(name, "wg"), attrs: { group, kernel_shape: [1, 1] } }], inputDims: [1, 4, 4, 4], initializers: [floatTensor("wg", dims, new Array(dims.reduce((a, b) => a * b)).fill(0.5))] }));
-    expect(grouped("g2", 2, [4, 2, 1, 1])).toBe('Conv (node "g2"): group = 2 is not supported: only 1 (a convolution) or the input\'s channel count 4 (a depthwise convolution)');
-    expect(grouped("multiplier", 4, [8, 1, 1, 1])).toBe(
-      'Conv (node "multiplier"): group = 4 with 8 output channels (channel multiplier 2) is not supported; a depthwise convolution needs M = C = 4',
+    // Other groups, channel multipliers included, import as convolutions (test/onnx/import_1d_and_reshapes.test.ts); not for AdderConv.
+    const adder = (group: number, dims: number[]) =>
+      importError(model({ nodes: [{ ...conv("a", "wg"), op: "AdderConv", domain: "com.addernet", attrs: { group, kernel_shape: [1, 1] } }], inputDims: [1, 4, 4, 4], initializers: [floatTensor("wg", dims, new Array(dims.reduce((a, b) => a * b)).fill(0.5))] }));
+    expect(adder(4, [8, 1, 1, 1])).toBe(
+      'AdderConv (node "a"): group = 4 is not supported for AdderConv: only 1 (a convolution) or the input\'s channel count 4 with as many outputs (a depthwise convolution)',
     );
     expect(grouped("per_group", 4, [4, 2, 1, 1])).toBe('Conv (node "per_group"): weights have 2 input channels per group; 1 expected with group = 4');
     expect(
@@ -125,7 +131,17 @@ describe("ONNX import errors", () => {
           initializers: [int64Tensor("shape", [2], [2, -1])],
         }),
       ),
-    ).toBe('Reshape (node "r"): reshape of [1, 1, 4, 4] to [2, -1] is not supported; only flattening to [1, -1] or [1, 16]');
+    ).toBe('Reshape (node "r"): reshape of [1, 1, 4, 4] to [2, 8] mixes samples of the batch; only reshapes of each sample ([1, …]) are supported');
+    expect(
+      importError(
+        model({
+          nodes: [{ op: "Reshape", name: "r", inputs: ["input", "shape"], outputs: ["y"] }],
+          initializers: [int64Tensor("shape", [3], [1, 4, 4])],
+        }),
+      ),
+    ).toBe(
+      'Reshape (node "r"): [1, 1, 4, 4] to [1, 4, 4] would move values across channels; supported: flattening, and reshapes that keep the channels and the order of positions (e.g. [1, C, L] and [1, C, 1, L] or [1, C, L, 1])',
+    );
     expect(importError(model({ nodes: [{ op: "Conv", name: "dyn", inputs: ["input", "input"], outputs: ["y"] }] }))).toBe(
       'Conv (node "dyn"): input 1 "input" (weights) is computed by the graph; it must be an initializer',
     );

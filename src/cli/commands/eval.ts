@@ -60,7 +60,8 @@ Options:
     const limit = positiveInt(values.limit, "--limit", Number.MAX_SAFE_INTEGER);
     const samples = samplesFromNpy(values.x, model.tensors[model.input]!, layoutOption(values.layout)).slice(0, limit);
     const labels = labelsFromNpy(values.y).slice(0, limit);
-    const graph = values.onnx ? importOnnx(readFile(values.onnx, "ONNX model")) : undefined;
+    const onWarning = (w: string) => console.error(`warning: ${w}`);
+    const graph = values.onnx ? importOnnx(readFile(values.onnx, "ONNX model"), { onWarning }) : undefined;
     const progress = new Progress("evaluating", values.quiet === true || values.json === true);
     const result = await evaluate({ packed, model, samples, labels, runtime, graph, onProgress: (d, t) => progress.update(d, t) });
     console.log(values.json ? JSON.stringify({ runtime: runtime.name, ...result }) : formatEval(result, runtime.name));

@@ -1,6 +1,10 @@
-// Conv and com.addernet AdderConv: 2-D, weights [M, C/group, kH, kW] and an optional bias, both
-// initializers; group 1, or group = C with M = C (a depthwise convolution: weights [C, 1, kH, kW]).
-// The Graph keeps the OIHW weights.
+// Conv and com.addernet AdderConv: 2-D ([1, C, H, W], weights [M, C/group, kH, kW]) or 1-D
+// ([1, C, L], weights [M, C/group, k], run as a 1×k window over H = 1), an optional bias; weights
+// and bias are initializers. The Graph keeps the OIHW weights. group 1 is a convolution; group = C
+// with M = C a depthwise convolution (weights [C, 1, kH, kW]); any other group (a channel
+// multiplier M = k·C included) becomes a convolution over every channel whose weights are zero
+// outside each output's group (group times the multiplications of the grouped one; exact, as a
+// zero weight multiplies to nothing). An AdderConv takes no such group, since |x − 0| counts.
 import type { ConvNode } from "../../graph/ir.js";
 import type { Converter } from "../node.js";
 import { windowAttributes } from "./window.js";
@@ -11,28 +15,48 @@ const DEPTHWISE: Readonly<Record<"conv2d" | "adder_conv2d", ConvNode["op"]>> = {
 export const conv = (op: keyof typeof DEPTHWISE): Converter => (node) => {
   const x = node.map(0);
   const w = node.finiteConstant(1, "weights");
-  if (w.dims.length !== 4) throw node.error(`weights have dims [${w.dims}]; [M, C, kH, kW] expected`);
-  const [outChannels, inChannels, kh, kw] = w.dims as [number, number, number, number];
+  const layout = x.spatialAxes === 1 ? "[M, C, k]" : "[M, C, kH, kW]";
+  if (w.dims.length !== 2 + x.spatialAxes) throw node.error(`weights have dims [${w.dims.join(", ")}]; ${layout} expected for the ${x.rank}-D input "${x.name}"`);
+  const [outChannels, inChannels] = w.dims as [number, number];
+  const [kh, kw]: [number, number] = x.spatialAxes === 1 ? [1, w.dims[2]!] : [w.dims[2]!, w.dims[3]!];
   const C = x.shape.channels;
   const group = node.int("group", 1);
-  const depthwise = group === C && group !== 1;
-  if (group !== 1 && !depthwise) throw node.error(`group = ${group} is not supported: only 1 (a convolution) or the input's channel count ${C} (a depthwise convolution)`);
-  if (depthwise && outChannels !== C) {
-    throw node.error(`group = ${C} with ${outChannels} output channels (channel multiplier ${outChannels / C}) is not supported; a depthwise convolution needs M = C = ${C}`);
+  if (group < 1 || C % group !== 0 || outChannels % group !== 0) throw node.error(`group = ${group} does not divide the ${C} input and ${outChannels} output channels`);
+  if (inChannels * group !== C) {
+    throw node.error(group === 1 ? `weights have ${inChannels} input channels but input "${x.name}" has ${C}` : `weights have ${inChannels} input channels per group; ${C / group} expected with group = ${group}`);
   }
-  if (depthwise && inChannels !== 1) throw node.error(`weights have ${inChannels} input channels per group; 1 expected with group = ${C}`);
-  if (!depthwise && inChannels !== C) throw node.error(`weights have ${inChannels} input channels but input "${x.name}" has ${C}`);
-  const kernelAttr = node.ints("kernel_shape", [kh, kw]);
-  if (kernelAttr[0] !== kh || kernelAttr[1] !== kw) throw node.error(`kernel_shape [${kernelAttr}] does not match the weights' [${kh}, ${kw}]`);
-  const window = windowAttributes(node, x.shape, [kh, kw]);
+  const depthwise = group > 1 && group === C && outChannels === C;
+  // |x − 0| is not 0: zero weights outside a group would change an adder layer's sums.
+  if (group > 1 && !depthwise && op === "adder_conv2d") {
+    throw node.error(`group = ${group} is not supported for AdderConv: only 1 (a convolution) or the input's channel count ${C} with as many outputs (a depthwise convolution)`);
+  }
+  const kernelAttr = node.ints("kernel_shape", w.dims.slice(2));
+  if (kernelAttr.join() !== w.dims.slice(2).join()) throw node.error(`kernel_shape [${kernelAttr.join(", ")}] does not match the weights' [${w.dims.slice(2).join(", ")}]`);
+  const window = windowAttributes(node, x.shape, [kh, kw], x.spatialAxes);
   const bias = node.hasInput(2) ? node.perChannel(2, "bias", outChannels) : undefined;
   node.emit({
     op: depthwise ? DEPTHWISE[op] : op,
     ...node.nodeBase([x.name]),
-    weights: Float32Array.from(w.values),
+    weights: group === 1 || depthwise ? Float32Array.from(w.values) : blockDiagonal(w.values, outChannels, C, group, kh * kw),
     outChannels,
     kernel: [kh, kw],
     ...window,
     ...(bias ? { bias } : {}),
   });
 };
+
+/**
+ * Grouped weights [M][C/group][K] as weights over all C input channels, [M][C][K]: output m (of
+ * group ⌊m / (M/group)⌋) keeps its weights on its group's channels and has zeros elsewhere.
+ */
+function blockDiagonal(weights: ArrayLike<number>, M: number, C: number, group: number, K: number): Float32Array {
+  const perGroup = C / group;
+  const out = new Float32Array(M * C * K);
+  for (let m = 0; m < M; m++) {
+    const first = Math.floor(m / (M / group)) * perGroup;
+    for (let c = 0; c < perGroup; c++) {
+      for (let k = 0; k < K; k++) out[(m * C + first + c) * K + k] = weights[(m * perGroup + c) * K + k]!;
+    }
+  }
+  return out;
+}

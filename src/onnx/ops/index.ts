@@ -8,7 +8,6 @@ import { batchNormalization } from "./batch_norm.js";
 import { concat } from "./concat.js";
 import { constant } from "./constant.js";
 import { conv } from "./conv.js";
-import { flatten, reshape } from "./flatten.js";
 import { adderGemm, gemm, matMul } from "./gemm.js";
 import { elementwise } from "./elementwise.js";
 import { identity } from "./identity.js";
@@ -16,6 +15,9 @@ import { pad } from "./pad.js";
 import { globalAveragePool, pool } from "./pool.js";
 import { prelu } from "./prelu.js";
 import { softmax } from "./softmax.js";
+import { reduceMean } from "./reduce_mean.js";
+import { flatten, reshape, squeeze, unsqueeze } from "./reshape.js";
+import { transpose } from "./transpose.js";
 
 export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Converter>([
   ["Conv", conv("conv2d")],
@@ -45,8 +47,12 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Conver
   ["Add", add],
   ["Pad", pad],
   ["Concat", concat],
+  ["ReduceMean", reduceMean],
   ["Flatten", flatten],
   ["Reshape", reshape],
+  ["Squeeze", squeeze],
+  ["Unsqueeze", unsqueeze],
+  ["Transpose", transpose],
   ["Identity", identity],
   ["Constant", constant],
   [`${ADDER_DOMAIN}.AdderConv`, conv("adder_conv2d")],

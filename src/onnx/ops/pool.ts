@@ -1,17 +1,17 @@
-// MaxPool, AveragePool (2-D, ceil_mode 0) and GlobalAveragePool. The engine's average excludes
-// padding; an AveragePool that counts it (count_include_pad = 1, PyTorch's default) becomes a
-// zero pad in front of an unpadded pool, which counts the pad's zeros like any other value.
+// MaxPool, AveragePool (2-D, or 1-D on [1, C, L] as a 1×k window; ceil_mode 0) and
+// GlobalAveragePool. The engine's average excludes padding; an AveragePool that counts it
+// (count_include_pad = 1, PyTorch's default) becomes a zero pad in front of an unpadded pool,
+// which counts the pad's zeros like any other value.
 import type { PoolNode } from "../../graph/ir.js";
 import type { Converter } from "../node.js";
-import { windowAttributes } from "./window.js";
+import { spatialPair, windowAttributes } from "./window.js";
 
 export const pool = (op: PoolNode["op"]): Converter => (node) => {
   const x = node.map(0);
-  const kernel = node.ints("kernel_shape", []);
-  if (kernel.length !== 2) throw node.error(`kernel_shape [${kernel}] must have 2 entries`);
+  const kernel = spatialPair(node, "kernel_shape", x.spatialAxes);
   if (node.int("ceil_mode", 0) !== 0) throw node.error("ceil_mode = 1 is not supported");
-  const window = windowAttributes(node, x.shape, [kernel[0]!, kernel[1]!]);
-  if (window.dilation[0] !== 1 || window.dilation[1] !== 1) throw node.error(`dilations [${window.dilation}] are not supported for pooling`);
+  const window = windowAttributes(node, x.shape, kernel, x.spatialAxes);
+  if (window.dilation[0] !== 1 || window.dilation[1] !== 1) throw node.error(`dilations [${node.ints("dilations", []).join(", ")}] are not supported for pooling`);
   if (op === "max_pool" && node.extraOutputsUsed()) throw node.error("the Indices output is not supported");
   // count_include_pad = 1 only matters where there is padding
   const countsPadding = op === "avg_pool" && node.int("count_include_pad", 0) !== 0 && window.pads.some((p) => p !== 0);
@@ -21,7 +21,7 @@ export const pool = (op: PoolNode["op"]): Converter => (node) => {
   node.emit({
     op,
     ...node.nodeBase([input]),
-    kernel: [kernel[0]!, kernel[1]!],
+    kernel,
     stride: window.stride,
     pads: countsPadding ? [0, 0, 0, 0] : window.pads,
   });
