@@ -9,7 +9,7 @@
 // −Σ|x − w| are all ≤ 0 and grow with its fan-in, and the BatchNorm after it is what makes
 // them usable, as in the reference AdderNet.
 
-import type { Graph } from "../graph/ir.js";
+import type { Graph, Shape } from "../graph/ir.js";
 import { samePads } from "../graph/shapes.js";
 import { calibrationSamples, type LayerSpec, SeededBuilder } from "./factory.js";
 import { Rng } from "./random.js";
@@ -110,20 +110,21 @@ export interface TinyModel {
   /** File-name stem: `addernet zoo` writes <name>-adder.addn and <name>-multiply.addn. */
   name: string;
   title: string;
+  inputShape: Shape;
   /** Size of the MLPerf Tiny reference model's int8 parameters as the benchmark lists it (KB = 1000 bytes). */
   referenceBytes: number;
   build(seed?: number, options?: ZooOptions): Graph;
 }
 
 export const TINY_MODELS: readonly TinyModel[] = [
-  { name: "ds-cnn", title: "DS-CNN keyword spotting (49x10x1)", referenceBytes: 53_000, build: buildDsCnn },
-  { name: "mobilenet-v1", title: "MobileNetV1 0.25 person detection (96x96x1)", referenceBytes: 325_000, build: buildMobileNetV1 },
-  { name: "resnet8", title: "ResNet-8 image classification (32x32x3)", referenceBytes: 96_000, build: buildResNet8 },
-  { name: "fc-ae", title: "FC autoencoder anomaly detection (640)", referenceBytes: 270_000, build: buildFcAutoencoder },
+  { name: "ds-cnn", title: "DS-CNN keyword spotting", inputShape: { height: 49, width: 10, channels: 1 }, referenceBytes: 53_000, build: buildDsCnn },
+  { name: "mobilenet-v1", title: "MobileNetV1 0.25 person detection", inputShape: { height: 96, width: 96, channels: 1 }, referenceBytes: 325_000, build: buildMobileNetV1 },
+  { name: "resnet8", title: "ResNet-8 image classification", inputShape: { height: 32, width: 32, channels: 3 }, referenceBytes: 96_000, build: buildResNet8 },
+  { name: "fc-ae", title: "FC autoencoder anomaly detection", inputShape: { height: 1, width: 1, channels: 640 }, referenceBytes: 270_000, build: buildFcAutoencoder },
 ];
 
-/** The seeded images a zoo model is quantized on (`addernet zoo`, `npm run bench`, the conformance suite). */
-export const tinyCalibration = (graph: Graph, count = 16): Float32Array[] => calibrationSamples(graph.inputShape, count, 1000);
+/** The seeded images a zoo model is quantized on (`addernet zoo`, `npm run bench`). */
+export const tinyCalibration = (input: Shape, count = 16): Float32Array[] => calibrationSamples(input, count, 1000);
 
 /** Seeded inputs apart from the calibration images. */
-export const tinyInputs = (graph: Graph, count: number): Float32Array[] => calibrationSamples(graph.inputShape, count, 2000);
+export const tinyInputs = (input: Shape, count: number): Float32Array[] => calibrationSamples(input, count, 2000);

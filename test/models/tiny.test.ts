@@ -41,6 +41,7 @@ describe("MLPerf Tiny architectures", () => {
       const fmt = (v: string) => { const s = shapes.get(v)!; return `${s.height}x${s.width}x${s.channels}`; };
       for (const [value, shape] of Object.entries(SHAPES[name]!)) expect(fmt(value), `${name}: ${value}`).toBe(shape);
       expect(g.outputName).toBe(name === "fc-ae" ? "output" : "fc");
+      expect(g.inputShape).toEqual(TINY_MODELS.find((m) => m.name === name)!.inputShape);
     }
     // every conv-like layer an adder layer in one, none in the other, with the same geometry
     const filters = (g: Graph) => g.nodes.filter(isFilterNode);
@@ -62,7 +63,7 @@ describe("MLPerf Tiny architectures", () => {
 
   it.each([...graphs.keys()])("%s quantizes, packs and reads back; int8 follows float", (key) => {
     const graph = graphs.get(key)!;
-    const calibration = tinyCalibration(graph);
+    const calibration = tinyCalibration(graph.inputShape);
     const { model, bytes } = compileGraph(graph, calibration);
     const read = readModel(bytes);
     const float: number[] = [];
