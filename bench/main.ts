@@ -11,7 +11,10 @@
 //      node-simd
 //   5. linear memory of a module sized for each model: on WAMR after its trim (measured by the
 //      harness), declared pages (what V8 and wasmtime allocate), and the harness's peak RSS
-//   6. firmware on Cortex-M boards in QEMU (bench/firmware.ts): flash, SRAM and instructions
+//   6. the MLPerf Tiny architectures (`addernet zoo`), multiply and adder: file bytes against the
+//      reference model's int8 parameters, arena, multiplications vs additions, latency on
+//      node-simd and on the runtime slowest on ResNet-20 in this run, adder/multiply time
+//   7. firmware on Cortex-M boards in QEMU (bench/firmware.ts): flash, SRAM and instructions
 //      per board × runtime × model, adder vs multiply on the Cortex-M4
 
 import { readFileSync, statSync } from "node:fs";
@@ -27,6 +30,7 @@ import { DIGITS_DIR } from "../src/models/digits.js";
 import { isAdder } from "../src/ops/table.js";
 import { compileGraph, compileOnnxFile } from "../src/pipeline.js";
 import { benchFirmware, formatFirmwareBench } from "./firmware.js";
+import { benchZoo, formatZooBench } from "./zoo.js";
 import { benchOps, benchResNet20, DEPTHWISE_SHAPES, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
 
 const json = process.argv.includes("--json");
@@ -140,6 +144,10 @@ async function main(): Promise<void> {
 
   const memory = await memoryTable(models);
 
+  const zoo = await benchZoo(latencies["ResNet-20"]!, quick, progress);
+  log("\n== MLPerf Tiny architectures (seeded weights, `addernet zoo`): size against the reference's int8 parameters, arena, arithmetic, latency");
+  log(formatZooBench(zoo));
+
   const firmware = benchFirmware(quick, progress);
   log("\n== firmware on Cortex-M boards in QEMU (stream flavour, one inference; instructions counted, times estimated)");
   log(formatFirmwareBench(firmware));
@@ -163,6 +171,7 @@ async function main(): Promise<void> {
       },
       latencies,
       memory,
+      zoo,
       firmware,
     }, null, 2));
   }

@@ -45,15 +45,13 @@ export function packZooModel(model: TinyModel, variant: ZooVariant): { bytes: Ui
 
 const si = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
 
-export function formatZooFigures(rows: readonly ZooFigures[]): string {
-  return table([
-    ["model", "variant", "file bytes", "reference", "file/ref", "weights", "arena bytes", "multiplications", "additions"],
-    ...rows.map((r) => [
-      r.model, r.variant, String(r.fileBytes), `${r.referenceBytes / 1000} KB`, `${(r.fileBytes / r.referenceBytes).toFixed(2)}x`,
-      String(r.weightBytes), String(r.arenaBytes), si(r.multiplications), si(r.additions),
-    ]),
-  ]);
-}
+/** Column titles of zooFigureCells. */
+export const ZOO_FIGURE_COLUMNS = ["model", "variant", "file bytes", "reference", "file/ref", "weights", "arena bytes", "multiplications", "additions"];
+
+export const zooFigureCells = (r: ZooFigures): string[] => [
+  r.model, r.variant, String(r.fileBytes), `${r.referenceBytes / 1000} KB`, `${(r.fileBytes / r.referenceBytes).toFixed(2)}x`,
+  String(r.weightBytes), String(r.arenaBytes), si(r.multiplications), si(r.additions),
+];
 
 export const zooCommand: Command = {
   name: "zoo",
@@ -97,7 +95,7 @@ Options:
       const { height, width, channels } = model.inputShape;
       writeFileAtomic(join(outDir, `${model.name}-input.npy`), writeNpy([1, height, width, channels], tinyInputs(model.inputShape, 1)[0]!));
     }
-    console.log(values.json ? JSON.stringify(rows, null, 2) : `${outDir}:\n${formatZooFigures(rows)}`);
+    console.log(values.json ? JSON.stringify(rows, null, 2) : `${outDir}:\n${table([ZOO_FIGURE_COLUMNS, ...rows.map(zooFigureCells)])}`);
     return 0;
   },
 };
