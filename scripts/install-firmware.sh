@@ -33,21 +33,8 @@ MANIFEST="$ROOT/harness/Cargo.toml"
 say() { printf 'install-firmware: %s\n' "$*"; }
 fail() { printf 'install-firmware: error: %s\n' "$*" >&2; exit 1; }
 
-install_debian_packages() {
-  local missing=()
-  for pkg in "${DEBIAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -eq 0 ]; then
-    say "Debian packages present: ${DEBIAN_PACKAGES[*]}"
-    return
-  fi
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  say "installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# shellcheck source=debian-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
 
 check_versions() {
   local gcc qemu wabt
@@ -103,7 +90,7 @@ link_sources() {
 }
 
 start=$(date +%s%N)
-install_debian_packages
+install_debian_packages --no-install-recommends
 check_versions
 link_sources
 say "done in $(( ($(date +%s%N) - start) / 1000000 )) ms"

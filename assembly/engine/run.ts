@@ -6,7 +6,7 @@ import {
 } from "../../src/format/constants";
 import { loaded, opCount, fetchOp, clearOpSlots } from "./state";
 import { STREAMED } from "./source";
-import { convLike } from "../ops/conv_common";
+import { convLike } from "../ops/conv";
 import { pool2d, globalAvgPool } from "../ops/pool";
 import { add } from "../ops/add";
 import { reshape } from "../ops/reshape";

@@ -2,10 +2,10 @@
 // channel alone (docs/SPEC.md). The weights are stored [i][j][c] (docs/FORMAT.md): one tap's
 // weights of consecutive channels are consecutive, like the channels of one NHWC input pixel,
 // so the loops run across channels, GROUP at a time (SIMD: 16 per v128; scalar: 4 per i32
-// load, ./swar.ts), each channel's sum in its own lane. The window walk is conv_common.ts's.
+// load, ./swar.ts), each channel's sum in its own lane. The window walk is conv.ts's.
 import { O_OPCODE, O_KERNEL_H, O_KERNEL_W, O_DILATION_H, O_DILATION_W, TRAIT_ADDER } from "../../src/format/constants";
 import { has, opTraits } from "../engine/ops";
-import { ACC, ZERO_POINT_RUN, addAcc4 } from "./segment";
+import { ACC, ZERO_POINT_RUN, addAcc4 } from "./scratch";
 import { EVEN_BYTES, byteAt, sadBytes, unsignedBytes } from "./swar";
 
 /** Channels one pass of the inner loops takes. */

@@ -8,7 +8,7 @@
 import { FORMAT_ALIGN, SCRATCH_BLOCK_OVERHEAD, O_WEIGHTS, O_BIAS, O_MULT } from "../../src/format/constants";
 import { STREAMED, readModel } from "../engine/source";
 import { paramsBase, scratchBase, scratchSize } from "../engine/state";
-import { FILTER_CHUNK } from "./segment";
+import { FILTER_CHUNK } from "./scratch";
 
 @inline function align16(n: usize): usize {
   return (n + (FORMAT_ALIGN - 1)) & ~(<usize>FORMAT_ALIGN - 1);

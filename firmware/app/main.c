@@ -107,15 +107,6 @@ static void put_hex_bytes(const int8_t *bytes, size_t n) {
   }
 }
 
-static uint32_t crc32(const uint8_t *p, size_t n) {
-  uint32_t c = 0xffffffffu;
-  while (n--) {
-    c ^= *p++;
-    for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-  }
-  return c ^ 0xffffffffu;
-}
-
 static void status_lines(const char *key, int status) {
   kv_i(key, status);
   line_len = 0;
@@ -161,7 +152,7 @@ int main(int argc, char **argv) {
     finish(ADDERNET_EXIT_RUNTIME, status);
   }
 
-  uint32_t kernel_crc = crc32(a.kernel, a.kernel_bytes);
+  uint32_t kernel_crc = addernet_crc32(a.kernel, a.kernel_bytes);
   addernet_model *m = NULL;
   uint64_t t0 = 0, t1 = 0;
   int counting = board_instructions(&t0);
@@ -209,6 +200,6 @@ int main(int argc, char **argv) {
   kv_u("pool_high_water_bytes", addernet_pool_high_water());
   addernet_close(m);
   addernet_deinit();
-  kv_u("kernel_unchanged", crc32(a.kernel, a.kernel_bytes) == kernel_crc);
+  kv_u("kernel_unchanged", addernet_crc32(a.kernel, a.kernel_bytes) == kernel_crc);
   finish(ADDERNET_EXIT_OK, ADDERNET_STATUS_OK);
 }

@@ -135,6 +135,12 @@ size_t addernet_linear_memory_bytes(const addernet_model *m);
 size_t addernet_pool_high_water(void);
 
 /*
+ * CRC-32 (IEEE 802.3, as zlib's crc32) of n bytes: what the aot backend checks a given
+ * kernel against, and what an app can use to check bytes in flash.
+ */
+uint32_t addernet_crc32(const uint8_t *p, size_t n);
+
+/*
  * Hooks the firmware may define (the library has weak defaults):
  *   addernet_port_log          text the runtime prints (WAMR's log); default: discarded.
  *   addernet_port_stack_limit  the lowest address the C stack may use, so the runtime can

@@ -57,6 +57,13 @@ function make(args) {
   return execFileSync("make", ["-s", "-j2", "-C", join(root, "firmware"), ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
 }
 
+/** What stopped a run: the library's message, or run-qemu.sh's (a fault, a lockup, a time-out). */
+function runError(kv, stderr) {
+  if (kv.has("error")) return { error: `${kv.get("load_status_name") ?? kv.get("init_status_name") ?? kv.get("invoke_status_name") ?? ""}: ${kv.get("error")}` };
+  const qemu = stderr.split("\n").filter((l) => l.startsWith("run-qemu:")).join("; ");
+  return qemu ? { error: qemu } : {};
+}
+
 /** Build, run and measure one image; `vars` are the make variables of its assets. */
 function measureImage(board, backend, model, values) {
   const vars = [`MODEL=${model}`, `FLAVOUR=${values.flavour}`, `KERNEL_BUILD=${values["kernel-build"]}`, `INPUTS=${values.inputs}`];
@@ -64,7 +71,16 @@ function measureImage(board, backend, model, values) {
   if (values["stack-bytes"]) vars.push(`STACK_BYTES=${values["stack-bytes"]}`);
   if (values["scratch-bytes"]) vars.push(`SCRATCH_BYTES=${values["scratch-bytes"]}`);
   const assetId = `${model}-${values.flavour}-${values["kernel-build"]}${values["scratch-bytes"] ? `-scratch${values["scratch-bytes"]}` : ""}`;
-  make([`${board}-${backend}`, ...vars]);
+  const config = `${board}/${backend}/${assetId}${values["sram-bytes"] ? `/sram${values["sram-bytes"]}` : ""}${values["stack-bytes"] ? `/stack${values["stack-bytes"]}` : ""}`;
+  try {
+    make([`${board}-${backend}`, ...vars]);
+  } catch (e) {
+    // e.g. an image that does not fit the part's memory fails to link
+    const error = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim().split("\n").filter((l) => /error|overflow|will not fit/i.test(l)).join("; ");
+    console.error(`measure: ${config}: the build failed: ${error || e.message}`);
+    process.exitCode = 1;
+    return { config, model, flavour: values.flavour, kernel_build: values["kernel-build"], board, backend, exit: "build failed", error, reference_bytes_identical: 0 };
+  }
   const expected = readFileSync(join(root, "build/firmware/assets", assetId, "expected.bin"));
   const taps = modelTaps(new Uint8Array(readFileSync(join(root, "build/firmware/assets", assetId, "model.addn"))));
   const run = spawnSync("make", ["-s", "-C", join(root, "firmware"), `run-${board}-${backend}`, ...vars], { encoding: "utf8", maxBuffer: 64 << 20 });
@@ -76,9 +92,9 @@ function measureImage(board, backend, model, values) {
   const num = (m, k) => Number(m.get(k) ?? NaN);
   const steady = num(kv, `instructions.${n - 1}`);
   const row = {
-    config: `${board}/${backend}/${assetId}${values["sram-bytes"] ? `/sram${values["sram-bytes"]}` : ""}${values["stack-bytes"] ? `/stack${values["stack-bytes"]}` : ""}`,
-    model, flavour: values.flavour, kernel_build: values["kernel-build"], board, backend,
+    config, model, flavour: values.flavour, kernel_build: values["kernel-build"], board, backend,
     exit: kv.get("exit") ?? String(run.status), reference_bytes_identical: same ? 1 : 0,
+    ...runError(kv, run.stderr),
     instructions_first: num(kv, "instructions.0"), instructions_steady: steady,
     open_instructions: num(kv, "open_instructions"),
     model_taps: taps, instructions_per_tap: Number((steady / taps).toFixed(2)),
@@ -133,6 +149,10 @@ function main() {
     console.log("| board | backend | model | flash: runtime | library | kernel | model | rest | total | RAM: .data+.bss | pool high-water | stack high-water | total | linear memory | instructions/inference |");
     console.log("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const r of rows) {
+      if (!r.reference_bytes_identical) {
+        console.log(`| ${r.board} | ${r.backend} | ${r.model} | ${r.exit === "build failed" ? "does not build" : `exit ${r.exit}`}: ${r.error ?? "outputs differ"} |||||||||||||`);
+        continue;
+      }
       console.log(`| ${r.board} | ${r.backend} | ${r.model} | ${kib(r.flash_runtime_bytes)} | ${kib(r.flash_library_bytes)} | ${kib(r.flash_kernel_bytes)} | ${kib(r.flash_model_bytes)} | ` +
         `${kib(r.flash_inputs_bytes + r.flash_rest_bytes)} | ${kib(r.flash_total_bytes)} | ` +
         `${kib(r.sram_data_bytes + r.sram_bss_bytes)} | ${kib(r.pool_high_water_bytes)} | ${kib(r.stack_high_water_bytes)} | ` +

@@ -331,3 +331,12 @@ size_t addernet_linear_memory_bytes(const addernet_model *m) {
 }
 
 size_t addernet_pool_high_water(void) { return an_backend_pool_high_water(); }
+
+uint32_t addernet_crc32(const uint8_t *p, size_t n) {
+  uint32_t c = 0xffffffffu;
+  while (n--) {
+    c ^= *p++;
+    for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+  }
+  return c ^ 0xffffffffu;
+}

@@ -161,15 +161,6 @@ void *an_backend_alloc(size_t bytes) { return an_pool_alloc(bytes); }
 void an_backend_free(void *p) { an_pool_free(p); }
 size_t an_backend_pool_high_water(void) { return an_pool_high_water(); }
 
-static uint32_t crc32(const uint8_t *p, size_t n) {
-  uint32_t c = 0xffffffffu;
-  while (n--) {
-    c ^= *p++;
-    for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-  }
-  return c ^ 0xffffffffu;
-}
-
 /* Run fn(inst, args) with a trap target; 0, or the longjmp code of the trap. */
 typedef struct {
   an_instance *inst;
@@ -231,7 +222,7 @@ int an_backend_instantiate(an_instance **out, const uint8_t *kernel, size_t kern
                            void *host) {
   (void)memory_bytes; /* compiled in as AN_AOT_HEAP_BASE */
   *out = NULL;
-  if (kernel && (kernel_bytes != AN_AOT_KERNEL_BYTES || crc32(kernel, kernel_bytes) != AN_AOT_KERNEL_CRC32)) {
+  if (kernel && (kernel_bytes != AN_AOT_KERNEL_BYTES || addernet_crc32(kernel, kernel_bytes) != AN_AOT_KERNEL_CRC32)) {
     an_error("aot: the kernel .wasm given to addernet_open is not the one compiled into the firmware", "", "");
     return ADDERNET_E_ABI;
   }

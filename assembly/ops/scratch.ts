@@ -1,6 +1,7 @@
-// What the conv-like inner loops share: the accumulators of the filters of one output pixel,
-// the filter pointers of a block of four, and the masks for runs whose length is not a
-// multiple of 16.
+// The conv-like ops' scratch: the accumulators of the filters of one output pixel, the buffer
+// border windows are gathered into, the run of zero-point bytes padded taps read; and what the
+// inner loops share about them: the filter pointers of a block of four, the masks for runs
+// whose length is not a multiple of 16.
 
 /**
  * Most output channels of one pixel accumulated per pass (a multiple of 4). The scalar build,
@@ -11,7 +12,7 @@ export const FILTER_CHUNK: i32 = ASC_FEATURE_SIMD ? 256 : 64;
 export const ACC_PIXELS: i32 = ASC_FEATURE_SIMD ? 2 : 1;
 
 /**
- * FILTER_CHUNK i32 sums, one per filter of the block being computed (see conv_common.ts), for
+ * FILTER_CHUNK i32 sums, one per filter of the block being computed (see conv.ts), for
  * each of the output pixels computed together: the second pixel's at ACC_PIXEL_2.
  */
 export const ACC: usize = memory.data(ACC_PIXELS * FILTER_CHUNK * 4, 16);

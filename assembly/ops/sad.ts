@@ -1,7 +1,7 @@
 // ADDER_CONV2D / ADDER_DENSE inner loop: sums of absolute differences of runs of input
 // bytes against the filters of one output pixel (or two side by side, sharing each weight
-// load), four filters per input load. The window walk is in conv_common.ts.
-import { FILTER_CHUNK, filterAt, addAcc4, addAcc4Lanes, tailMask } from "./segment";
+// load), four filters per input load. The window walk is in conv.ts.
+import { FILTER_CHUNK, filterAt, addAcc4, addAcc4Lanes, tailMask } from "./scratch";
 import { EVEN_BYTES, SAD_LANE_WORDS, sadBytes, sadLaneTotal, unsignedBytes } from "./swar";
 
 /**
