@@ -3,11 +3,12 @@
 // instructions counted under -icount), in the stream flavour (weights stay in flash).
 //
 //   1. digits and ResNet-20 on every board × runtime: flash, SRAM, instructions per inference
-//      and the time they imply at the part's clock (an estimate)
+//      and the time they imply at the part's clock (an estimate); the MLPerf Tiny DS-CNN keyword
+//      spotter, adder and multiply, on the Cortex-M4's interpreters
 //   2. the SRAM goals: ResNet-20 linked into a 96 KiB SRAM region with a 4 KiB stack, digits into
 //      32 KiB, on every runtime (does it run, and give the reference's bytes?)
 //   3. on the Cortex-M4 (netduinoplus2), ahead of time: one 3×3 adder conv against the same
-//      multiply conv, and the adder nets against the CNNs of the same shapes
+//      multiply conv, and the adder nets (DS-CNN too) against the CNNs of the same shapes
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -62,7 +63,9 @@ const BOARDS = ["netduinoplus2", "mps2-an500"];
 const INTERPRETERS = ["wamr", "wamr-classic", "wasm3"];
 const AOT = ["aot", "aot-unchecked"];
 /** Adder models and their multiply twins (firmware/scripts/make-assets.mjs). */
-const TWINS = [["conv-adder", "conv-multiply"], ["digits", "digits-cnn"], ["resnet20", "resnet20-cnn"]] as const;
+const TWINS = [["conv-adder", "conv-multiply"], ["digits", "digits-cnn"], ["resnet20", "resnet20-cnn"], ["ds-cnn-adder", "ds-cnn-multiply"]] as const;
+/** The MLPerf Tiny keyword spotter (`addernet zoo`) on the Cortex-M4's interpreters. */
+const DS_CNN = ["ds-cnn-adder", "ds-cnn-multiply"];
 
 function missingTool(): string | undefined {
   for (const tool of ["arm-none-eabi-gcc", "qemu-system-arm", "wasm2c"]) {
@@ -105,6 +108,7 @@ export function benchFirmware(quick: boolean, progress: (line: string) => void):
   const rows = [
     ...measure({ models, boards: BOARDS, backends: [...INTERPRETERS, ...AOT] }, progress),
     ...measure({ models, boards: ["netduinoplus2"], backends: ["wamr-simd"], build: "simd" }, progress),
+    ...(quick ? [] : measure({ models: DS_CNN, boards: ["netduinoplus2"], backends: INTERPRETERS }, progress)),
   ];
   const budgets = (quick ? BUDGETS.slice(1) : BUDGETS).map((b) => ({
     budget: b.budget,
@@ -125,12 +129,12 @@ const millions = (n: number) => (n / 1e6).toFixed(2);
 export function formatFirmwareBench(bench: FirmwareBench): string {
   if (bench.unavailable) return `firmware not measured: ${bench.unavailable}`;
   const lines = [
-    "board          runtime        model          flash KiB (runtime+library+kernel+model = total)   SRAM KiB used (region)   " +
+    "board          runtime        model            flash KiB (runtime+library+kernel+model = total)   SRAM KiB used (region)   " +
       "M instr/inference  instr/tap  est. ms at part clock  bytes",
   ];
   for (const r of bench.rows) {
     const flash = `${kib(r.flash_runtime_bytes)}+${kib(r.flash_library_bytes)}+${kib(r.flash_kernel_bytes)}+${kib(r.flash_model_bytes)} = ${kib(r.flash_total_bytes)}`;
-    lines.push(`${r.board.padEnd(14)} ${r.backend.padEnd(14)} ${r.model.padEnd(14)} ${flash.padEnd(50)} ` +
+    lines.push(`${r.board.padEnd(14)} ${r.backend.padEnd(14)} ${r.model.padEnd(16)} ${flash.padEnd(50)} ` +
       `${`${kib(r.sram_total_bytes)} (${kib(r.sram_region_bytes)})`.padEnd(24)} ${millions(r.instructions_steady).padStart(17)}  ` +
       `${r.instructions_per_tap.toFixed(2).padStart(9)}  ${r.estimate_ms_at_part_clock.toFixed(1).padStart(21)}  ` +
       `${r.reference_bytes_identical ? "identical" : "DIFFER"}`);

@@ -13,7 +13,10 @@
 //      node-simd
 //   5. linear memory of a module sized for each model: on WAMR after its trim (measured by the
 //      harness), declared pages (what V8 and wasmtime allocate), and the harness's peak RSS
-//   6. firmware on Cortex-M boards in QEMU (bench/firmware.ts): flash, SRAM and instructions
+//   6. the MLPerf Tiny architectures (`addernet zoo`), multiply and adder: file bytes against the
+//      reference model's int8 parameters, arena, multiplications vs additions, latency on
+//      node-simd and on the runtime slowest on ResNet-20 in this run, adder/multiply time
+//   7. firmware on Cortex-M boards in QEMU (bench/firmware.ts): flash, SRAM and instructions
 //      per board × runtime × model, adder vs multiply on the Cortex-M4
 
 import { readFileSync, statSync } from "node:fs";
@@ -30,6 +33,7 @@ import { isAdder } from "../src/ops/table.js";
 import { compileGraph, compileOnnxFile } from "../src/pipeline.js";
 import { benchConcatInPlace, formatConcatBench } from "./concat.js";
 import { benchFirmware, formatFirmwareBench } from "./firmware.js";
+import { benchZoo, formatZooBench } from "./zoo.js";
 import { benchElementwise, benchOps, benchResNet20, DEPTHWISE_SHAPES, formatElementwiseBench, formatOpBench, RESNET20_SHAPES, YARDSTICK, type OpBenchResult } from "./ops.js";
 
 const json = process.argv.includes("--json");
@@ -153,6 +157,10 @@ async function main(): Promise<void> {
 
   const memory = await memoryTable(models);
 
+  const zoo = await benchZoo(latencies["ResNet-20"]!, quick, progress);
+  log("\n== MLPerf Tiny architectures (seeded weights, `addernet zoo`): size against the reference's int8 parameters, arena, arithmetic, latency");
+  log(formatZooBench(zoo));
+
   const firmware = benchFirmware(quick, progress);
   log("\n== firmware on Cortex-M boards in QEMU (stream flavour, one inference; instructions counted, times estimated)");
   log(formatFirmwareBench(firmware));
@@ -178,6 +186,7 @@ async function main(): Promise<void> {
       fireNet,
       latencies,
       memory,
+      zoo,
       firmware,
     }, null, 2));
   }

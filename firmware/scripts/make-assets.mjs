@@ -19,6 +19,8 @@
 //                                      (src/models, randomNetwork)
 //                        activations-N the conformance suite's network N with LUT, channel-affine
 //                                      and softmax ops (src/models, randomActivationNetwork)
+//                        NAME-adder    an MLPerf Tiny architecture as `addernet zoo` packs it
+//                        NAME-multiply (NAME: ds-cnn, mobilenet-v1, resnet8, fc-ae)
 //   DIR/inputs.bin     N int8 inputs, one after another (digits: the first N test images of
 //                      models/digits/test_x.npy; otherwise seeded images)
 //   DIR/expected.bin   runReference's output for each input, one after another
@@ -49,7 +51,9 @@ const dist = (path) => import(join(root, "dist", path));
 const { compileOnnxFile, quantize } = await dist("pipeline.js");
 const { samplesFromNpy } = await dist("io/samples.js");
 const { packModel } = await dist("format/writer.js");
-const { buildResNet20, calibrationSamples, randomActivationNetwork, randomNetwork, Rng } = await dist("models/index.js");
+const { buildResNet20, calibrationSamples, randomActivationNetwork, randomNetwork, Rng, TINY_MODELS, tinyInputs } = await dist("models/index.js");
+const { packZooModel } = await dist("cli/commands/zoo.js");
+const { readModel } = await dist("format/reader.js");
 const { convLayerModel } = await dist("models/op_models.js");
 const { buildModelModule } = await dist("modulegen/index.js");
 const { quantizeInput } = await dist("quantize/io.js");
@@ -88,13 +92,21 @@ function seeded(graph, count, seed) {
   return { qmodel, samples: calibrationSamples(graph.inputShape, count, 2000 + seed) };
 }
 
-/** digits, resnet20, …, random-N or activations-N (seeded as in the conformance suite). */
+/** A zoo model (NAME-adder, NAME-multiply) as `addernet zoo` packs it, and seeded inputs. */
+function zooModel(name) {
+  const match = /^(.+)-(adder|multiply)$/.exec(name ?? "");
+  const model = match && TINY_MODELS.find((m) => m.name === match[1]);
+  if (!model) return undefined;
+  return (count) => ({ qmodel: readModel(packZooModel(model, match[2]).bytes), samples: tinyInputs(model.inputShape, count) });
+}
+
+/** digits, resnet20, …, random-N or activations-N (seeded as in the conformance suite), or a zoo model. */
 function modelMaker(name) {
   const random = /^random-([1-9][0-9]*)$/.exec(name ?? "");
   if (random) return (count) => seeded(randomNetwork(Number(random[1])), count, 10 + Number(random[1]));
   const activations = /^activations-([1-9][0-9]*)$/.exec(name ?? "");
   if (activations) return (count) => seeded(randomActivationNetwork(Number(activations[1])), count, 60 + Number(activations[1]) - 1);
-  return MODELS[name];
+  return MODELS[name] ?? zooModel(name);
 }
 
 function writeIfChanged(path, bytes) {
@@ -125,7 +137,10 @@ function main() {
     },
   });
   const make = modelMaker(values.model);
-  if (!make) throw new Error(`--model must be one of ${Object.keys(MODELS).join(", ")}, random-N or activations-N, found ${values.model}`);
+  if (!make) {
+    const zoo = TINY_MODELS.map((m) => `${m.name}-adder|multiply`).join(", ");
+    throw new Error(`--model must be one of ${Object.keys(MODELS).join(", ")}, random-N, activations-N or ${zoo}, found ${values.model}`);
+  }
   if (!["arena", "stream"].includes(values.flavour)) throw new Error(`--flavour must be arena or stream, found ${values.flavour}`);
   if (!["scalar", "simd"].includes(values.build)) throw new Error(`--build must be scalar or simd, found ${values.build}`);
   const count = Number(values.inputs);

@@ -8,8 +8,8 @@
 //        [--kernel-build scalar|simd] [--inputs N] [--scratch-bytes N] [--sram-bytes 96K]
 //        [--stack-bytes 4K] [--table | --json]
 //
-// MODEL: digits, digits-cnn, resnet20, resnet20-cnn, conv-adder, conv-multiply, random-N
-// (firmware/scripts/make-assets.mjs). Every figure comes from the run or the map file:
+// MODEL: digits, digits-cnn, resnet20, resnet20-cnn, conv-adder, conv-multiply, random-N, the
+// zoo's NAME-adder and NAME-multiply (firmware/scripts/make-assets.mjs). Every figure comes from the run or the map file:
 //   instructions_first, instructions_steady  the first inference and the last one (the first
 //                                            includes wasm3's lazy compilation)
 //   sram_total_bytes = .data + .bss + pool high-water + stack high-water: the RAM the image

@@ -9,8 +9,9 @@ import { evalCommand } from "./commands/eval.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { packCommand } from "./commands/pack.js";
 import { runCommand } from "./commands/run.js";
+import { zooCommand } from "./commands/zoo.js";
 
-const COMMANDS: Command[] = [packCommand, inspectCommand, runCommand, evalCommand, benchCommand, demoCommand];
+const COMMANDS: Command[] = [packCommand, inspectCommand, runCommand, evalCommand, benchCommand, demoCommand, zooCommand];
 
 const USAGE = `Usage: addernet <command> [options]
 

@@ -46,6 +46,19 @@ export function windowOutput(size: number, kernel: number, stride: number, dilat
   return Math.floor((size + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
+/**
+ * "Same" padding (Keras' padding="same", ONNX's auto_pad SAME_UPPER and SAME_LOWER) as
+ * [top, left, bottom, right]: what makes the output ⌈size / stride⌉, split in two, an odd pad
+ * at the end (`oddPadAtEnd`, Keras and SAME_UPPER) or at the beginning (SAME_LOWER).
+ */
+export function samePads(input: Shape, kernel: [number, number], stride: [number, number], dilation: [number, number] = [1, 1], oddPadAtEnd = true): [number, number, number, number] {
+  const size = [input.height, input.width];
+  const total = [0, 1].map((i) => Math.max(0, (Math.ceil(size[i]! / stride[i]!) - 1) * stride[i]! + (kernel[i]! - 1) * dilation[i]! + 1 - size[i]!));
+  const small = total.map((t) => Math.floor(t / 2));
+  const begin = oddPadAtEnd ? small : total.map((t, i) => t - small[i]!);
+  return [begin[0]!, begin[1]!, total[0]! - begin[0]!, total[1]! - begin[1]!];
+}
+
 function checkPositiveInts(node: GraphNode, field: string, values: readonly number[]): void {
   for (const v of values) {
     if (!Number.isInteger(v) || v < 1) {

@@ -11,7 +11,8 @@ import { Rng } from "./random.js";
 export interface LayerSpec {
   /** Ignored by a depthwise layer (one filter per input channel). */
   outChannels: number;
-  kernel: number;
+  /** Square, or [height, width]. */
+  kernel: number | [number, number];
   /** One filter per input channel, each over its own channel. */
   depthwise?: boolean;
   stride?: number;
@@ -35,10 +36,20 @@ export interface DenseSpec {
   name?: string;
 }
 
+/** Number of seeded inputs a seeded model's BatchNorm statistics are fitted on. */
+const FIT_SAMPLES = 32;
+
 /** Random-weight layers; BatchNorm statistics are placeholders until fitBatchNorms. */
 export class SeededBuilder extends GraphBuilder {
   constructor(inputShape: Shape, readonly rng: Rng) {
     super(inputShape);
+  }
+
+  /** The graph ending at `output`, its BatchNorms fitted on seeded inputs (fitBatchNorms). */
+  buildFitted(output: string, seed: number): Graph {
+    const graph = this.build(output);
+    fitBatchNorms(graph, calibrationSamples(graph.inputShape, FIT_SAMPLES, seed ^ 0x5eed));
+    return graph;
   }
 
   /** γ random in ±[0.5, 1.5] (negative with the given probability), β in [−0.5, 0.5]. */
@@ -59,7 +70,8 @@ export class SeededBuilder extends GraphBuilder {
     const inC = this.shapeOf(x).channels;
     const depthwise = spec.depthwise ?? false;
     const n = depthwise ? inC : spec.outChannels;
-    const fanIn = (depthwise ? 1 : inC) * spec.kernel * spec.kernel;
+    const [kh, kw] = typeof spec.kernel === "number" ? [spec.kernel, spec.kernel] : spec.kernel;
+    const fanIn = (depthwise ? 1 : inC) * kh * kw;
     const options = {
       weights: this.weights(n * fanIn, fanIn, spec.adder ?? false),
       outChannels: n,

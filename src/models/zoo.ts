@@ -4,23 +4,18 @@
 
 import type { Activation, ElementwiseFunction, Graph, Shape } from "../graph/ir.js";
 import { windowOutput } from "../graph/shapes.js";
-import { calibrationSamples, fitBatchNorms, SeededBuilder } from "./factory.js";
+import { SeededBuilder } from "./factory.js";
 import { Rng } from "./random.js";
 
-/** Number of random inputs BatchNorm statistics are fitted on. */
-const FIT_SAMPLES = 32;
-
-function finish(b: SeededBuilder, output: string, seed: number): Graph {
-  const graph = b.build(output);
-  fitBatchNorms(graph, calibrationSamples(graph.inputShape, FIT_SAMPLES, seed ^ 0x5eed));
-  return graph;
-}
+const finish = (b: SeededBuilder, output: string, seed: number): Graph => b.buildFitted(output, seed);
 
 /** Options of the zoo's fixed architectures. */
 export interface ZooOptions {
   /**
-   * Adder layers where the reference AdderNet has them (default true); false gives the same
-   * shapes with ordinary multiply layers: the CNN an adder net is measured against.
+   * Adder layers (default true): in ResNet-20 and the digits net where the reference AdderNet has
+   * them (the first conv and the classifier stay multiply layers), in the MLPerf Tiny
+   * architectures (./tiny.ts) every conv-like layer. false gives the same shapes with ordinary
+   * multiply layers: the CNN an adder net is measured against.
    */
   adder?: boolean;
 }

@@ -5,7 +5,7 @@ import { ModelFormatError } from "../../src/format/errors.js";
 import { readModel } from "../../src/format/reader.js";
 import { packModel } from "../../src/format/writer.js";
 import type { Graph } from "../../src/graph/ir.js";
-import { buildDigitsNet, buildFireNet, buildResNet20, calibrationSamples, ELEMENTWISE_SAMPLES, randomActivationNetwork, randomNetwork, Rng } from "../../src/models/index.js";
+import { buildDigitsNet, buildFireNet, buildResNet20, calibrationSamples, ELEMENTWISE_SAMPLES, randomActivationNetwork, randomNetwork, Rng, TINY_MODELS } from "../../src/models/index.js";
 import { quantizeInput } from "../../src/quantize/io.js";
 import { quantize } from "../../src/pipeline.js";
 import { runReference } from "../../src/reference/interpreter.js";
@@ -53,6 +53,8 @@ export function validCases(): ValidCase[] {
     ...validCases1("resnet20", buildResNet20(1), 2, false),
     // concats written in place by strided convs
     ...validCases1("firenet", buildFireNet(1), 3, false),
+    // the MLPerf Tiny architectures, multiply and adder (a few hundred ms on the slowest runtime)
+    ...TINY_MODELS.flatMap((m, i) => [false, true].flatMap((adder) => validCases1(`${m.name}-${adder ? "adder" : "multiply"}`, m.build(1, { adder }), 4 + i, true))),
     ...Array.from({ length: RANDOM_NETWORKS }, (_, i) => validCases1(`random-${i + 1}`, randomNetwork(i + 1), 10 + i, true)).flat(),
     ...Array.from({ length: ACTIVATION_NETWORKS }, (_, i) => validCases1(`activations-${i + 1}`, randomActivationNetwork(i + 1), 60 + i, true)).flat(),
   ];

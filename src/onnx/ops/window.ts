@@ -1,6 +1,7 @@
 // Strides, dilations and pads of a Conv or pooling window, auto_pad resolved. A 1-D window (an
 // input [1, C, L], held as H = 1, W = L) takes its one value per attribute on the W axis.
 import type { Shape } from "../../graph/ir.js";
+import { samePads } from "../../graph/shapes.js";
 import type { OnnxNode } from "../node.js";
 
 export interface WindowAttributes {
@@ -29,10 +30,5 @@ export function windowAttributes(node: OnnxNode, input: Shape, kernel: [number, 
   }
   if (autoPad === "VALID") return { stride, dilation, pads: [0, 0, 0, 0] };
   if (autoPad !== "SAME_UPPER" && autoPad !== "SAME_LOWER") throw node.error(`auto_pad "${autoPad}" is not supported`);
-  // SAME: the output is ⌈size / stride⌉; the padding that takes, split in two (the odd one at the end for SAME_UPPER).
-  const size = [input.height, input.width];
-  const total = [0, 1].map((i) => Math.max(0, (Math.ceil(size[i]! / stride[i]!) - 1) * stride[i]! + (kernel[i]! - 1) * dilation[i]! + 1 - size[i]!));
-  const small = total.map((t) => Math.floor(t / 2));
-  const begin = autoPad === "SAME_UPPER" ? small : total.map((t, i) => t - small[i]!);
-  return { stride, dilation, pads: [begin[0]!, begin[1]!, total[0]! - begin[0]!, total[1]! - begin[1]!] };
+  return { stride, dilation, pads: samePads(input, kernel, stride, dilation, autoPad === "SAME_UPPER") };
 }
