@@ -13,8 +13,11 @@
 
 #ifndef AN_WAMR_STACK_BYTES
 /* The exec env's operand and frame stack. The classic interpreter's frames hold pointers:
-   twice the bytes on a 64-bit host. */
-#if WASM_ENABLE_FAST_INTERP
+   twice the bytes on a 64-bit host. The SIMD kernel needs more than 2 KiB: its v128
+   locals and operands take four cells each. */
+#if WASM_ENABLE_SIMD
+#define AN_WAMR_STACK_BYTES 4096
+#elif WASM_ENABLE_FAST_INTERP
 #define AN_WAMR_STACK_BYTES 2048
 #else
 #define AN_WAMR_STACK_BYTES (2048 * (uint32_t)sizeof(void *) / 4)

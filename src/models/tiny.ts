@@ -28,16 +28,17 @@ function separable(b: SeededBuilder, x: string, name: string, adder: boolean, ou
   return b.layer(y, { name: `${name}_pw`, adder, outChannels, kernel: 1, activation });
 }
 
-/** Global average pool and the dense classifier (a bias in the reference; a BatchNorm when adder). */
+/** Global average pool, the dense classifier (a bias in the reference; a BatchNorm when adder) and a softmax. */
 function classifier(b: SeededBuilder, x: string, classes: number, adder: boolean, seed: number): Graph {
   const pooled = b.globalAvgPool(x, { name: "pool" });
-  return b.buildFitted(b.denseLayer(pooled, { name: "fc", adder, outFeatures: classes, batchNorm: adder }), seed);
+  const logits = b.denseLayer(pooled, { name: "fc", adder, outFeatures: classes, batchNorm: adder });
+  return b.buildFitted(b.softmax(logits, { name: "softmax" }), seed);
 }
 
 /**
  * DS-CNN (small) keyword spotting, 49×10×1 input (49 frames of 10 MFCCs): conv 10×4 stride 2,
  * 64 filters + BN + ReLU; 4 depthwise-separable blocks of 64 channels with ReLU; global average
- * pool; dense 12.
+ * pool; dense 12; softmax.
  */
 export function buildDsCnn(seed = 1, { adder = true }: ZooOptions = {}): Graph {
   const b = new SeededBuilder({ height: 49, width: 10, channels: 1 }, new Rng(seed));
@@ -60,7 +61,7 @@ export interface MobileNetOptions extends ZooOptions {
 /**
  * MobileNetV1 0.25 person detection, 96×96 input: conv 3×3 stride 2, 8 filters + BN + ReLU6; the
  * 13 depthwise-separable blocks at width 0.25 (16 to 256 channels, 48×48 down to 3×3) with
- * ReLU6; global average pool; dense 2. Padding "same" as in the reference (at stride 2 on an
+ * ReLU6; global average pool; dense 2; softmax. Padding "same" as in the reference (at stride 2 on an
  * even size, one row and column of zeros at the bottom and right).
  */
 export function buildMobileNetV1(seed = 1, { adder = true, inputChannels = 1 }: MobileNetOptions = {}): Graph {
@@ -76,7 +77,7 @@ export function buildMobileNetV1(seed = 1, { adder = true, inputChannels = 1 }: 
  * ResNet-8 image classification, 32×32×3 input: conv 3×3, 16 filters + BN + ReLU; three
  * residual stages of 16, 32 and 64 filters (two 3×3 convs with BN, ReLU after the first and
  * after the add), stages 2 and 3 starting at stride 2 with a 1×1 stride-2 shortcut conv (a bias
- * in the reference; a BatchNorm when adder); global average pool; dense 10.
+ * in the reference; a BatchNorm when adder); global average pool; dense 10; softmax.
  */
 export function buildResNet8(seed = 1, { adder = true }: ZooOptions = {}): Graph {
   const b = new SeededBuilder({ height: 32, width: 32, channels: 3 }, new Rng(seed));

@@ -40,7 +40,9 @@ describe("MLPerf Tiny architectures", () => {
       const shapes = inferShapes(g);
       const fmt = (v: string) => { const s = shapes.get(v)!; return `${s.height}x${s.width}x${s.channels}`; };
       for (const [value, shape] of Object.entries(SHAPES[name]!)) expect(fmt(value), `${name}: ${value}`).toBe(shape);
-      expect(g.outputName).toBe(name === "fc-ae" ? "output" : "fc");
+      // the classifiers end in a softmax over the dense layer's logits, as the references do
+      if (name === "fc-ae") expect(g.outputName).toBe("output");
+      else expect(g.nodes.slice(-2).map((n) => [n.op, n.output])).toEqual([[g === adder ? "adder_dense" : "dense", "fc"], ["softmax", g.outputName]]);
       expect(g.inputShape).toEqual(TINY_MODELS.find((m) => m.name === name)!.inputShape);
     }
     // every conv-like layer an adder layer in one, none in the other, with the same geometry
