@@ -117,7 +117,7 @@ function main() {
       model: { type: "string", default: "digits" },
       flavour: { type: "string", default: "arena" },
       boards: { type: "string", default: "netduinoplus2,mps2-an500" },
-      backends: { type: "string", default: "wamr,wamr-classic,wasm3,aot" },
+      backends: { type: "string", default: "wamr,wamr-classic,wasm3,aot,aot-unchecked" },
       "kernel-build": { type: "string", default: "scalar" },
       inputs: { type: "string", default: "4" }, // as the Makefile: the same assets as the tests' images
       "sram-bytes": { type: "string" },
