@@ -59,7 +59,11 @@ function make(args) {
 
 /** What stopped a run: the library's message, or run-qemu.sh's (a fault, a lockup, a time-out). */
 function runError(kv, stderr) {
-  if (kv.has("error")) return { error: `${kv.get("load_status_name") ?? kv.get("init_status_name") ?? kv.get("invoke_status_name") ?? ""}: ${kv.get("error")}` };
+  if (kv.has("error")) {
+    // the status of the step that failed: the first that is not OK
+    const failed = ["init_status_name", "load_status_name", "invoke_status_name"].map((k) => kv.get(k)).find((name) => name && name !== "OK");
+    return { error: `${failed ?? ""}: ${kv.get("error")}` };
+  }
   const qemu = stderr.split("\n").filter((l) => l.startsWith("run-qemu:")).join("; ");
   return qemu ? { error: qemu } : {};
 }
