@@ -2,7 +2,7 @@
 // for size against the reference model's int8 parameters, arena and arithmetic, and timed on
 // node-simd and on the runtime that was slowest on ResNet-20 earlier in the same run.
 
-import { packZooModel, ZOO_FIGURE_COLUMNS, ZOO_VARIANTS, zooFigureCells, type ZooFigures } from "../src/cli/commands/zoo.js";
+import { packZooModel, ZOO_FIGURE_COLUMNS, ZOO_VARIANTS, zooFigureCells, type ZooFigures } from "../src/zoo.js";
 import { table } from "../src/inspect/report.js";
 import { measureLatencies, type LatencyRow } from "../src/eval/latency.js";
 import { TINY_MODELS } from "../src/models/index.js";

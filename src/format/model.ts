@@ -1,6 +1,5 @@
 // The quantized model: what the packer writes, the reader returns and the reference
 // interpreter runs. It mirrors docs/FORMAT.md field for field.
-import type { ValueRank } from "../graph/ir.js";
 import { FLAG_OUTPUT_1D, FLAG_OUTPUT_FLATTENED } from "./constants.js";
 
 /** Opcodes by name, in the order of src/format/constants.ts. */
@@ -106,6 +105,13 @@ export interface QModel {
   /** Header flags (FLAG_OUTPUT_*: how the source model shapes the output; outputRank); absent when 0. */
   flags?: number;
 }
+
+/**
+ * How the source model (ONNX, batch first) shapes a value of shape H×W×C, in NCHW notation:
+ * 4 is [1, C, H, W]; 3 is a 1-D map [1, C, L] with L = H·W (the importer makes H = 1); 2 is
+ * a vector [1, C·H·W], the values in (c, h, w) order (the order of ONNX's Flatten).
+ */
+export type ValueRank = 2 | 3 | 4;
 
 /** The output's rank in the source model, from the header flags (FLATTENED wins over 1D). */
 export function outputRank(model: Pick<QModel, "flags">): ValueRank {

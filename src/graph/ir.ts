@@ -2,7 +2,7 @@
 // runs and what the quantizer turns into a QModel. Tensors are NHWC with batch 1 throughout;
 // weights keep the PyTorch/ONNX layout [out][in][kh][kw] (OIHW) so imported models need no
 // reordering until the packer.
-import type { PadMode } from "../format/model.js";
+import type { PadMode, ValueRank } from "../format/model.js";
 
 export type Activation = "none" | "relu" | "relu6";
 
@@ -126,12 +126,8 @@ export interface ChannelAffineNode extends NodeBase {
 
 export type GraphNode = ConvNode | DenseNode | PoolNode | PadNode | SimpleNode | FlattenNode | ElementwiseNode | ChannelAffineNode;
 
-/**
- * How the source model (ONNX, batch first) shapes a value of shape H×W×C, in NCHW notation:
- * 4 is [1, C, H, W]; 3 is a 1-D map [1, C, L] with L = H·W (the importer makes H = 1); 2 is
- * a vector [1, C·H·W], the values in (c, h, w) order (the order of ONNX's Flatten).
- */
-export type ValueRank = 2 | 3 | 4;
+/** How the source model shapes a value (src/format/model.ts, which records the output's). */
+export type { ValueRank };
 
 export interface Graph {
   inputName: string;
