@@ -10,6 +10,7 @@
 import type { ConvNode, Graph, GraphNode, PadNode, PoolNode } from "./ir.js";
 import { has, kindOfGraphOp } from "../ops/table.js";
 import { TRAIT_FILTERS, TRAIT_WINDOW } from "../format/constants.js";
+import { readersOf } from "./shapes.js";
 
 /** The format's pad fields are u8 (docs/FORMAT.md). */
 const MAX_PAD = 255;
@@ -35,8 +36,7 @@ function folded(pad: PadNode, reader: GraphNode, producer: GraphNode | undefined
 
 /** `graph` with every zero pad that can fold into the one node reading it folded (pads of pads too). */
 export function foldPads(graph: Graph): Graph {
-  const readers = new Map<string, GraphNode[]>();
-  for (const node of graph.nodes) for (const input of node.inputs) readers.set(input, [...(readers.get(input) ?? []), node]);
+  const readers = readersOf(graph.nodes);
   const producers = new Map(graph.nodes.map((node) => [node.output, node]));
   const replaced = new Map<GraphNode, GraphNode>();
   const removed = new Set<GraphNode>();

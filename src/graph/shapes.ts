@@ -38,6 +38,13 @@ const VALUE_BY_VALUE: ReadonlySet<GraphNode["op"]> = new Set(["elementwise", "ch
 /** Ops whose output value k comes from input value k (softmax: from the channels beside it): they keep a flattened vector's order. */
 export const keepsValueOrder = (node: GraphNode): boolean => VALUE_BY_VALUE.has(node.op);
 
+/** Each value's readers in node order; a node that reads a value twice is listed once. */
+export function readersOf(nodes: readonly GraphNode[]): Map<string, GraphNode[]> {
+  const readers = new Map<string, GraphNode[]>();
+  for (const node of nodes) for (const input of new Set(node.inputs)) readers.set(input, [...(readers.get(input) ?? []), node]);
+  return readers;
+}
+
 export const sameShape = (a: Shape, b: Shape): boolean =>
   a.height === b.height && a.width === b.width && a.channels === b.channels;
 

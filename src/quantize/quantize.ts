@@ -5,7 +5,7 @@
 
 import type { Graph, GraphNode, PadNode, PoolNode, Shape } from "../graph/ir.js";
 import { channelsLast } from "../graph/layout.js";
-import { graphOutputRank, inferShapes, isDenseNode, isFilterNode } from "../graph/shapes.js";
+import { graphOutputRank, inferShapes, isDenseNode, isFilterNode, readersOf } from "../graph/shapes.js";
 import { TRAIT_INPUT_LIST, TRAIT_KEEPS_GRID, TRAIT_PADS, TRAIT_POOL, TRAIT_REQUANTIZES, TRAIT_TWO_INPUTS } from "../format/constants.js";
 import { type Geometry, outputRankFlags, type QModel, type QOp, type QTensor } from "../format/model.js";
 import { has, isAdder, isDepthwise, kindOfGraphOp, OPS } from "../ops/table.js";
@@ -73,8 +73,7 @@ function assignGrids(graph: Graph, ranges: Map<string, Range>): Map<string, Grid
   for (const node of graph.nodes) grids.set(node.output, outputGrid(node, grids.get(node.inputs[0]!)!, rangeOf));
   // a requantizing op read only by a concat writes straight onto the concat's grid, so the
   // concat can take its output in place
-  const readers = new Map<string, GraphNode[]>();
-  for (const node of graph.nodes) for (const input of new Set(node.inputs)) readers.set(input, [...(readers.get(input) ?? []), node]);
+  const readers = readersOf(graph.nodes);
   for (const node of graph.nodes) {
     const [reader, ...others] = readers.get(node.output) ?? [];
     const requantizes = has(kindOfGraphOp(node.op), TRAIT_REQUANTIZES);
