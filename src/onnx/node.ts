@@ -214,7 +214,11 @@ export class OnnxNode {
     this.state.values.set(output, info);
   }
 
-  /** Output 0 becomes another name of `value` (a Graph value or a constant; no node), seen as `info` (by default as `value` is). */
+  /**
+   * Output 0 becomes another name of `value` (a Graph value or a constant; no node), seen as
+   * `info` (by default as `value` is). Pass an input's ONNX name (inputName), not the value it
+   * resolves to, for the output to keep how ONNX sees that input (an alias's own rank).
+   */
   alias(value: string, info?: ValueInfo): void {
     const output = this.outputName(0);
     if (this.state.resolve(value) === output) throw this.error(`reads its own output "${output}"`);

@@ -10,7 +10,10 @@ export const clip: Converter = (node) => {
   const { min, max } = clipRange(node);
   if (min === 0 && max === 6) return node.fuse({ kind: "activation", activation: "relu6" });
   if (min === 0 && max === Infinity) return node.fuse({ kind: "activation", activation: "relu" });
-  if (min === -Infinity && max === Infinity) return node.alias(node.value(0).name);
+  if (min === -Infinity && max === Infinity) {
+    node.value(0); // a computed tensor
+    return node.alias(node.inputName(0)); // as ONNX sees it: an alias keeps its own rank
+  }
   if (!(min <= max)) throw node.error(`Clip range [${min}, ${max}] is empty`);
   emitElementwise(node, { name: "clip", ...(min > -Infinity ? { min } : {}), ...(max < Infinity ? { max } : {}) });
 };

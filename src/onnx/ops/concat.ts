@@ -16,6 +16,6 @@ export const concat: Converter = (node) => {
   if (other) throw node.error(`inputs "${values[0]!.name}" ${onnxShapeText(values[0]!.info)} and "${other.name}" ${onnxShapeText(other.info)} differ in rank`);
   const flattened = values.find((v) => v.info.flattenedFrom);
   if (flattened) throw node.error(`input "${flattened.name}" is a flattened feature map (NHWC order in the engine); concatenating it is not supported`);
-  if (values.length === 1) return node.alias(values[0]!.name, values[0]!.info);
+  if (values.length === 1) return node.alias(node.inputName(0)); // as ONNX sees it: an alias keeps its own rank
   node.emit({ op: "concat", ...node.nodeBase(values.map((v) => v.name)) });
 };
